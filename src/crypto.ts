@@ -1,0 +1,50 @@
+import { PresignError } from './errors.js'
+
+const HEX: string[] = []
+for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16))
+
+/** @internal Lower-case hex of bytes. */
+export function toHex(buffer: ArrayBuffer | Uint8Array): string {
+  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
+  let out = ''
+  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
+  return out
+}
+
+const encoder = new TextEncoder()
+
+/** @internal UTF-8 bytes of a string. */
+export function utf8(text: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(text) as Uint8Array<ArrayBuffer>
+}
+
+/** @internal `crypto.subtle`, or a typed error explaining where it is missing. */
+export function subtle(): SubtleCrypto {
+  const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle
+  if (!s) {
+    throw new PresignError(
+      'CryptoUnavailable',
+      'globalThis.crypto.subtle',
+      'Web Crypto is not available here (browsers expose it only on secure origins: https:// or localhost)',
+    )
+  }
+  return s
+}
+
+/** @internal Hex SHA-256 of a string (UTF-8) or bytes, with Web Crypto. */
+export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  return toHex(await subtle().digest('SHA-256', typeof data === 'string' ? utf8(data) : data))
+}
+
+/** @internal Import raw bytes as an HMAC-SHA256 key. */
+export function importHmacKey(raw: Uint8Array<ArrayBuffer> | ArrayBuffer, extractable = false): Promise<CryptoKey> {
+  return subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, extractable, ['sign'])
+}
+
+/** @internal HMAC-SHA256 of a string under a key. */
+export function hmac(key: CryptoKey, data: string): Promise<ArrayBuffer> {
+  return subtle().sign('HMAC', key, utf8(data))
+}
+
+/** SHA-256 of the empty string: the payload hash of a request without a body. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'

@@ -1,0 +1,59 @@
+/**
+ * Stable error codes thrown by this library. They never change meaning between
+ * minor versions; match on `error.code`, not on the message.
+ */
+export type PresignErrorCode =
+  | 'InvalidCredentials'
+  | 'InvalidExpiresIn'
+  | 'InvalidDate'
+  | 'InvalidUrl'
+  | 'AlreadySigned'
+  | 'InvalidRegion'
+  | 'InvalidService'
+  | 'InvalidMethod'
+  | 'InvalidHeader'
+  | 'InvalidPayloadHash'
+  | 'InvalidBucket'
+  | 'InvalidKey'
+  | 'InvalidOption'
+  | 'InvalidString'
+  | 'CryptoUnavailable'
+
+/**
+ * The only kind of error this library throws for bad input.
+ *
+ * - `code` is stable (see {@link PresignErrorCode});
+ * - `field` names the offending input (e.g. `options.expiresIn`, `request.url`);
+ * - the message names the field and the allowed values. It never contains a
+ *   secret access key or a session token, and neither does any other property.
+ */
+export class PresignError extends Error {
+  /** Stable machine-readable code. */
+  readonly code: PresignErrorCode
+  /** Dotted path of the input that was rejected, e.g. `options.expiresIn`. */
+  readonly field: string
+
+  /** @internal */
+  constructor(code: PresignErrorCode, field: string, message: string) {
+    super(`${field}: ${message}`)
+    this.name = 'PresignError'
+    this.code = code
+    this.field = field
+  }
+}
+
+/** @internal Describe a value for an error message without echoing long or secret input. */
+export function describe(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'an array'
+  switch (typeof value) {
+    case 'string':
+      return value === '' ? 'an empty string' : `a string of length ${value.length}`
+    case 'number':
+      return Number.isNaN(value) ? 'NaN' : String(value)
+    case 'undefined':
+      return 'undefined'
+    default:
+      return `a ${typeof value}`
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * sigv4-presign: AWS Signature Version 4 presigned URLs on Web Crypto.
+ *
+ * @packageDocumentation
+ */
+export { presign, presignDetailed } from './presign.js'
+export type { Credentials, PresignOptions, PresignRequest, PresignResult } from './presign.js'
+export { presignS3, presignS3Detailed, s3ObjectUrl } from './s3.js'
+export type { PresignS3Options, S3Location, S3ResponseOverrides } from './s3.js'
+export { uriEncode } from './uri-encode.js'
+export { canonicalUri, canonicalQueryString, canonicalHeaders, canonicalRequest } from './canonical-request.js'
+export type { CanonicalHeaders, CanonicalRequestParts, CanonicalUriOptions, HeadersInput } from './canonical-request.js'
+export { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
+export { deriveSigningKey, clearSigningKeyCache } from './signing-key.js'
+export { PresignError } from './errors.js'
+export type { PresignErrorCode } from './errors.js'
+export type { DateInput } from './time.js'

@@ -1,0 +1,183 @@
+import type { HeadersInput } from './canonical-request.js'
+import { PresignError, describe } from './errors.js'
+import { type Credentials, type PresignResult, presignDetailed } from './presign.js'
+import type { DateInput } from './time.js'
+import { uriEncode } from './uri-encode.js'
+
+/** Where an S3 object lives. */
+export interface S3Location {
+  /** Bucket name. */
+  readonly bucket: string
+  /** Object key, unencoded (e.g. `photos/a b.jpg`). Omit or `''` for the bucket itself. */
+  readonly key?: string | undefined
+  /** Region, e.g. `us-east-1` (R2: `auto`). */
+  readonly region: string
+  /**
+   * Custom endpoint for S3-compatible servers or special AWS endpoints, e.g.
+   * `http://127.0.0.1:9000`, `https://<account>.r2.cloudflarestorage.com`,
+   * `https://s3.dualstack.us-east-1.amazonaws.com`. An endpoint path prefix is kept.
+   */
+  readonly endpoint?: string | undefined
+  /**
+   * `true`: `endpoint/bucket/key`; `false`: `bucket.endpoint/key`. Default: virtual-hosted on AWS
+   * endpoints when the bucket name allows it (DNS-compatible, and no dots over https), path style
+   * otherwise and on custom endpoints (IP addresses, localhost, MinIO, R2…).
+   */
+  readonly forcePathStyle?: boolean | undefined
+  /** `versionId` query parameter. */
+  readonly versionId?: string | undefined
+  /** `response-*` overrides S3 applies to a GET response. */
+  readonly responseOverrides?: S3ResponseOverrides | undefined
+  /** Other query parameters (unencoded), e.g. `{ partNumber: '1', uploadId }`. */
+  readonly query?: Readonly<Record<string, string>> | undefined
+}
+
+/** Response headers S3 sets on a GET through a presigned URL (`response-content-type` …). */
+export interface S3ResponseOverrides {
+  readonly contentType?: string | undefined
+  readonly contentDisposition?: string | undefined
+  readonly contentLanguage?: string | undefined
+  readonly contentEncoding?: string | undefined
+  readonly cacheControl?: string | undefined
+  readonly expires?: string | undefined
+}
+
+/** Options of {@link presignS3}. */
+export interface PresignS3Options {
+  /** Who signs. */
+  readonly credentials: Credentials
+  /** Method the client will use. Default `GET`. */
+  readonly method?: string | undefined
+  /** Headers the client will send (e.g. `content-type` for a PUT); all are signed. */
+  readonly headers?: HeadersInput | undefined
+  /** Lifetime in seconds, 1..604800. Default 3600. */
+  readonly expiresIn?: number | undefined
+  /** When the signature starts to be valid. Default: now. */
+  readonly signingDate?: DateInput | undefined
+  /** Payload hash; default `UNSIGNED-PAYLOAD`. */
+  readonly payloadHash?: string | undefined
+}
+
+const OVERRIDES: ReadonlyArray<readonly [keyof S3ResponseOverrides, string]> = [
+  ['cacheControl', 'response-cache-control'],
+  ['contentDisposition', 'response-content-disposition'],
+  ['contentEncoding', 'response-content-encoding'],
+  ['contentLanguage', 'response-content-language'],
+  ['contentType', 'response-content-type'],
+  ['expires', 'response-expires'],
+]
+
+const BUCKET = /^[A-Za-z0-9._-]{1,255}$/
+const DNS_BUCKET = /^[a-z0-9](?:[a-z0-9.-]{1,61})[a-z0-9]$/
+const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i
+
+function isDnsCompatible(bucket: string, https: boolean): boolean {
+  if (!DNS_BUCKET.test(bucket) || bucket.includes('..') || IP.test(bucket)) return false
+  if (https && bucket.includes('.')) return false
+  return bucket.split('.').every((label) => label !== '' && !label.startsWith('-') && !label.endsWith('-'))
+}
+
+function awsHost(region: string): string {
+  return 's3.' + region + (region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com')
+}
+
+/**
+ * Build the (unsigned) URL of an S3 object: virtual-hosted or path style,
+ * key encoded with S3's rule (`/` kept, everything outside `A-Za-z0-9-_.~`
+ * percent-encoded), with `versionId`, `response-*` and extra query
+ * parameters.
+ *
+ * @throws {PresignError} `InvalidBucket`, `InvalidKey` (e.g. a `.`/`..` segment, which no WHATWG
+ *   URL can carry), `InvalidUrl` (bad endpoint), `InvalidRegion`
+ */
+export function s3ObjectUrl(location: S3Location): string {
+  const { bucket, region } = location
+  const key = location.key ?? ''
+  if (typeof bucket !== 'string' || !BUCKET.test(bucket)) {
+    throw new PresignError('InvalidBucket', 'location.bucket', `must be 1–255 characters from a-z 0-9 . - _ (S3 bucket naming rules), got ${describe(bucket)}`)
+  }
+  if (typeof region !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(region)) {
+    throw new PresignError('InvalidRegion', 'location.region', `must be a region such as "us-east-1", got ${describe(region)}`)
+  }
+  if (typeof key !== 'string') {
+    throw new PresignError('InvalidKey', 'location.key', `must be a string, got ${describe(key)}`)
+  }
+  if (key.split('/').some((s) => s === '.' || s === '..')) {
+    throw new PresignError(
+      'InvalidKey',
+      'location.key',
+      'has a "." or ".." path segment; URL parsers (browsers, fetch, new URL) remove such segments, so no presigned URL for this key can work',
+    )
+  }
+  const encodedKey = uriEncode(key, true, 'location.key')
+
+  let scheme = 'https'
+  let host: string
+  let prefix = ''
+  let aws = true
+  if (location.endpoint !== undefined) {
+    const m = typeof location.endpoint === 'string' ? /^(https?):\/\/([^/?#@]+)(\/[^?#]*)?$/i.exec(location.endpoint) : null
+    if (!m) {
+      throw new PresignError('InvalidUrl', 'location.endpoint', 'must be an http(s) URL without query or fragment, e.g. http://127.0.0.1:9000')
+    }
+    scheme = m[1]!.toLowerCase()
+    host = m[2]!.toLowerCase()
+    prefix = (m[3] ?? '').replace(/\/+$/, '')
+    aws = /(^|\.)amazonaws\.com(\.cn)?(:\d+)?$/.test(host)
+  } else {
+    host = awsHost(region)
+  }
+  const virtual = location.forcePathStyle === undefined ? aws && isDnsCompatible(bucket, scheme === 'https') : !location.forcePathStyle
+  if (virtual && !isDnsCompatible(bucket, false)) {
+    throw new PresignError('InvalidBucket', 'location.bucket', 'is not a valid host name label (lower-case letters, digits, "-", "."), so it cannot be virtual-hosted; use forcePathStyle: true')
+  }
+  const path = virtual ? prefix + '/' + encodedKey : prefix + '/' + uriEncode(bucket) + '/' + encodedKey
+  const authority = virtual ? bucket + '.' + host : host
+
+  const params: string[] = []
+  const add = (name: string, value: unknown, field: string): void => {
+    if (value === undefined) return
+    if (typeof value !== 'string') throw new PresignError('InvalidOption', field, `must be a string, got ${describe(value)}`)
+    params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
+  }
+  if (location.query !== undefined) {
+    for (const name of Object.keys(location.query)) add(name, location.query[name], `location.query["${name}"]`)
+  }
+  for (const [option, name] of OVERRIDES) add(name, location.responseOverrides?.[option], `location.responseOverrides.${option}`)
+  add('versionId', location.versionId, 'location.versionId')
+  return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
+}
+
+/**
+ * Presign an S3 object URL in one call (`s3ObjectUrl` + `presign` with service `s3`).
+ *
+ * @example
+ * const url = await presignS3(
+ *   { bucket: 'examplebucket', key: 'photos/a b.jpg', region: 'us-east-1' },
+ *   { credentials, method: 'PUT', headers: { 'content-type': 'image/jpeg' }, expiresIn: 300 },
+ * )
+ */
+export async function presignS3(location: S3Location, options: PresignS3Options): Promise<string> {
+  return (await presignS3Detailed(location, options)).url
+}
+
+/** {@link presignS3} returning every intermediate step (see {@link presignDetailed}). */
+export function presignS3Detailed(location: S3Location, options: PresignS3Options): Promise<PresignResult> {
+  if (location === null || typeof location !== 'object') {
+    throw new PresignError('InvalidOption', 'location', `must be an object { bucket, key, region, ... }, got ${describe(location)}`)
+  }
+  if (options === null || typeof options !== 'object') {
+    throw new PresignError('InvalidOption', 'options', `must be an object { credentials, ... }, got ${describe(options)}`)
+  }
+  return presignDetailed(
+    { method: options.method, url: s3ObjectUrl(location), headers: options.headers },
+    {
+      credentials: options.credentials,
+      region: location.region,
+      service: 's3',
+      expiresIn: options.expiresIn,
+      signingDate: options.signingDate,
+      payloadHash: options.payloadHash,
+    },
+  )
+}
