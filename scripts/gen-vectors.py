@@ -76,6 +76,7 @@ Needs python3 and botocore, no network. Output is deterministic: the same
 seed and botocore version give a byte-identical file.
 """
 
+import base64
 import datetime
 import hashlib
 import hmac
@@ -332,7 +333,6 @@ class Gen:
         return name.upper()
 
     def b64(self, nbytes):
-        import base64
         return base64.b64encode(bytes(self.r.getrandbits(8) for _ in range(nbytes))).decode()
 
     def s3_header(self, method):
