@@ -1,5 +1,5 @@
 /**
- * The project's own vectors (vectors/*.json), generated from botocore by
+ * The project's own vectors (vectors/botocore-presign.json), generated from botocore by
  * scripts/gen-vectors.py (`npm run vectors`). No Python at test time: this reads the JSON only.
  *
  * The canonical request, string to sign and signature must be identical. The whole URL
@@ -7,7 +7,7 @@
  * X-Amz-Expires before X-Amz-SignedHeaders, we follow AWS's CRT suite
  * (SignedHeaders before Expires); parameter order is not part of the signature.
  */
-import { readFileSync, readdirSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
 import { presignDetailed } from '../src/index.js'
@@ -27,7 +27,7 @@ interface VectorCase {
 }
 
 const dir = join(projectRoot, 'vectors')
-const files = readdirSync(dir).filter((f) => f.endsWith('.json'))
+const files = ['botocore-presign.json']
 const cases: VectorCase[] = files.flatMap((f) => (JSON.parse(readFileSync(join(dir, f), 'utf8')) as { cases: VectorCase[] }).cases)
 
 /** Split a URL into the part before `?` and its sorted list of raw `key=value` parameters. */

@@ -1,0 +1,59 @@
+import { describe, expect, test } from 'vitest'
+import { canonicalHeaders, canonicalQueryString, canonicalRequest, canonicalUri } from '../src/index.js'
+
+describe('canonicalUri', () => {
+  test('S3: the path as sent, never normalized or re-encoded', () => {
+    const s3 = { normalize: false, doubleEncode: false }
+    expect(canonicalUri('/my-object//example//photo.user', s3)).toBe('/my-object//example//photo.user')
+    expect(canonicalUri('/a%20b/c%2Fd', s3)).toBe('/a%20b/c%2Fd')
+    expect(canonicalUri('', s3)).toBe('/')
+  })
+  test('other services: dot segments removed, empty segments collapsed, then encoded again', () => {
+    expect(canonicalUri('/documents%20and%20settings/')).toBe('/documents%2520and%2520settings/')
+    expect(canonicalUri('/a/./b/../c//d/')).toBe('/a/c/d/')
+    expect(canonicalUri('/example/..')).toBe('/')
+    expect(canonicalUri('//')).toBe('/')
+    expect(canonicalUri('/arn%3Aaws/@x')).toBe('/arn%253Aaws/%40x')
+    expect(canonicalUri('')).toBe('/')
+  })
+})
+
+describe('canonicalQueryString', () => {
+  test('RFC 3986 encoding, sorted by key then value, duplicates kept, empty values as k=', () => {
+    expect(canonicalQueryString('?b=2&a=x%20y&a=%21&c&d=')).toBe('a=%21&a=x%20y&b=2&c=&d=')
+  })
+  test('sorts by encoded key (byte order: upper case before lower case)', () => {
+    expect(canonicalQueryString('a=1&B=2&%C3%A9=3&_=4')).toBe('%C3%A9=3&B=2&_=4&a=1')
+  })
+  test('a literal + is a plus, not a space', () => {
+    expect(canonicalQueryString('q=a+b')).toBe('q=a%2Bb')
+  })
+  test('empty query', () => {
+    expect(canonicalQueryString('')).toBe('')
+    expect(canonicalQueryString('?')).toBe('')
+  })
+})
+
+describe('canonicalHeaders', () => {
+  test('lower-case names, trimmed values with inner runs collapsed, sorted', () => {
+    const r = canonicalHeaders({ 'X-Amz-Meta-B': '  a   b  ', Host: 'h', 'content-type': 'text/plain' })
+    expect(r.canonicalHeaders).toBe('content-type:text/plain\nhost:h\nx-amz-meta-b:a b\n')
+    expect(r.signedHeaders).toBe('content-type;host;x-amz-meta-b')
+  })
+  test('repeated headers joined by "," in the order given (not ", ")', () => {
+    expect(canonicalHeaders([['My-Header1', 'value2'], ['my-header1', 'value2'], ['MY-HEADER1', 'value1']]).canonicalHeaders).toBe(
+      'my-header1:value2,value2,value1\n',
+    )
+    expect(canonicalHeaders({ a: ['1', ' 2 '] }).canonicalHeaders).toBe('a:1,2\n')
+  })
+  test('accepts a Headers object', () => {
+    const h = new Headers({ 'Content-Type': 'image/jpeg', Host: 'h' })
+    expect(canonicalHeaders(h).signedHeaders).toBe('content-type;host')
+  })
+})
+
+test('canonicalRequest joins the parts', () => {
+  expect(
+    canonicalRequest({ method: 'GET', canonicalUri: '/', canonicalQuery: 'a=1', canonicalHeaders: 'host:h\n', signedHeaders: 'host', payloadHash: 'UNSIGNED-PAYLOAD' }),
+  ).toBe('GET\n/\na=1\nhost:h\n\nhost\nUNSIGNED-PAYLOAD')
+})

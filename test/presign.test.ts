@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { presign, presignDetailed } from '../src/index.js'
+import { DOC_CREDENTIALS } from './helpers/fixtures.js'
+
+const AWS_DOC_URL =
+  'https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-SignedHeaders=host&X-Amz-Expires=86400&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
+
+const s3 = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3' } as const
+const fixed = { ...s3, signingDate: '2013-05-24T00:00:00Z' } as const
+
+describe('the AWS documentation example (S3 GET, examplebucket/test.txt)', () => {
+  test('gives the documented signature', async () => {
+    const url = await presign({ url: 'https://examplebucket.s3.amazonaws.com/test.txt' }, { ...fixed, expiresIn: 86400 })
+    expect(url).toBe(AWS_DOC_URL)
+  })
+  test('signingDate as Date, epoch ms and ISO string are the same', async () => {
+    const req = { url: 'https://examplebucket.s3.amazonaws.com/test.txt' }
+    const d = new Date('2013-05-24T00:00:00Z')
+    const urls = await Promise.all([d, d.getTime(), '2013-05-24T00:00:00.999Z'].map((signingDate) => presign(req, { ...s3, expiresIn: 86400, signingDate })))
+    expect(new Set(urls)).toEqual(new Set([AWS_DOC_URL]))
+  })
+})
+
+describe('presign', () => {
+  afterEach(() => vi.useRealTimers())
+
+  test("the issue's PUT call signs content-type and host", async () => {
+    const r = await presignDetailed(
+      { method: 'PUT', url: 'https://examplebucket.s3.us-east-1.amazonaws.com/photos/a%20b.jpg', headers: { 'content-type': 'image/jpeg' } },
+      { ...fixed, credentials: { ...DOC_CREDENTIALS, sessionToken: 'tok/en+=' }, expiresIn: 300 },
+    )
+    expect(r.method).toBe('PUT')
+    expect(r.url).toMatch(/^https:\/\/examplebucket\.s3\.us-east-1\.amazonaws\.com\/photos\/a%20b\.jpg\?X-Amz-Algorithm=/)
+    expect(r.url).toContain('&X-Amz-SignedHeaders=content-type%3Bhost&X-Amz-Expires=300&X-Amz-Security-Token=tok%2Fen%2B%3D&X-Amz-Signature=')
+    expect(r.signedHeaders).toEqual(['content-type', 'host'])
+    expect(r.headers).toEqual({ 'content-type': 'image/jpeg' })
+    expect(r.canonicalRequest.split('\n')[1]).toBe('/photos/a%20b.jpg')
+    expect(r.canonicalRequest).toContain('X-Amz-Security-Token=tok%2Fen%2B%3D')
+    expect(r.canonicalRequest.endsWith('\nUNSIGNED-PAYLOAD')).toBe(true)
+    expect(r.expiresAt.getTime() - r.signedAt.getTime()).toBe(300_000)
+  })
+
+  test('defaults: GET, 3600 s, now', async () => {
+    vi.useFakeTimers({ now: new Date('2030-01-02T03:04:05.678Z'), toFake: ['Date'] })
+    const r = await presignDetailed({ url: 'https://b.s3.eu-west-1.amazonaws.com/k' }, { ...s3, region: 'eu-west-1' })
+    expect(r.method).toBe('GET')
+    expect(r.amzDate).toBe('20300102T030405Z')
+    expect(r.url).toContain('X-Amz-Expires=3600&')
+    expect(r.signedAt.toISOString()).toBe('2030-01-02T03:04:05.000Z')
+    expect(r.credentialScope).toBe('20300102/eu-west-1/s3/aws4_request')
+  })
+
+  test('the method is upper-cased', async () => {
+    const r = await presignDetailed({ method: 'put', url: 'https://b.s3.amazonaws.com/k' }, fixed)
+    expect(r.canonicalRequest.startsWith('PUT\n')).toBe(true)
+  })
+
+  test('host: non-default port signed, default port dropped, lower-cased', async () => {
+    const a = await presignDetailed({ url: 'http://127.0.0.1:9000/bucket/key' }, fixed)
+    expect(a.canonicalRequest).toContain('\nhost:127.0.0.1:9000\n')
+    expect(a.url.startsWith('http://127.0.0.1:9000/bucket/key?')).toBe(true)
+    const b = await presignDetailed({ url: 'https://EXAMPLE.com:443/k' }, fixed)
+    expect(b.canonicalRequest).toContain('\nhost:example.com\n')
+    expect(b.url.startsWith('https://example.com/k?')).toBe(true)
+    const c = await presignDetailed({ url: 'http://h:443/k' }, fixed)
+    expect(c.canonicalRequest).toContain('\nhost:h:443\n')
+    const d = await presignDetailed({ url: 'http://[::1]:8080/k' }, fixed)
+    expect(d.canonicalRequest).toContain('\nhost:[::1]:8080\n')
+  })
+
+  test('a host header equal to the URL host is accepted', async () => {
+    const r = await presignDetailed({ url: 'http://127.0.0.1:9000/b/k', headers: { Host: '127.0.0.1:9000' } }, fixed)
+    expect(r.signedHeaders).toEqual(['host'])
+  })
+
+  test('session token: signed by default, appended after signing on request', async () => {
+    const creds = { ...DOC_CREDENTIALS, sessionToken: 'TOKEN' }
+    const signed = await presignDetailed({ url: 'https://data.iot.us-east-1.amazonaws.com/mqtt' }, { ...fixed, service: 'iotdevicegateway', credentials: creds })
+    expect(signed.canonicalRequest).toContain('X-Amz-Security-Token=TOKEN')
+    const after = await presignDetailed(
+      { url: 'https://data.iot.us-east-1.amazonaws.com/mqtt' },
+      { ...fixed, service: 'iotdevicegateway', credentials: creds, signSessionToken: false },
+    )
+    expect(after.canonicalRequest).not.toContain('X-Amz-Security-Token')
+    expect(after.url).toMatch(/&X-Amz-Security-Token=TOKEN&X-Amz-Signature=[0-9a-f]{64}$/)
+    expect(after.signature).not.toBe(signed.signature)
+  })
+
+  test('an empty session token means none', async () => {
+    const r = await presign({ url: 'https://b.s3.amazonaws.com/k' }, { ...fixed, credentials: { ...DOC_CREDENTIALS, sessionToken: '' } })
+    expect(r).not.toContain('Security-Token')
+  })
+
+  test('existing query parameters are kept in order, in canonical encoding, before the auth parameters', async () => {
+    const r = await presignDetailed({ url: 'https://b.s3.amazonaws.com/k?versionId=v1&response-content-disposition=attachment%3B%20filename%3D%22a.txt%22&uploads' }, fixed)
+    expect(r.url).toContain('/k?versionId=v1&response-content-disposition=attachment%3B%20filename%3D%22a.txt%22&uploads&X-Amz-Algorithm=')
+    expect(r.canonicalRequest.split('\n')[2]).toMatch(/^X-Amz-Algorithm=.*&response-content-disposition=attachment%3B%20filename%3D%22a.txt%22&uploads=&versionId=v1$/)
+  })
+
+  test('raw characters a client must encode are encoded, so what is signed is what is sent', async () => {
+    const r = await presignDetailed({ url: 'https://b.s3.amazonaws.com/a b/é?q=x y' }, fixed)
+    expect(r.url.startsWith('https://b.s3.amazonaws.com/a%20b/%C3%A9?q=x%20y&')).toBe(true)
+    expect(r.canonicalRequest.split('\n')[1]).toBe('/a%20b/%C3%A9')
+  })
+
+  test('payload: S3 unsigned; other services hash the body (empty by default); payloadHash overrides', async () => {
+    const sts = { ...fixed, service: 'sts' }
+    const url = 'https://sts.amazonaws.com/'
+    const empty = await presignDetailed({ url }, sts)
+    expect(empty.canonicalRequest.endsWith('\n' + createHash('sha256').update('').digest('hex'))).toBe(true)
+    const body = 'Action=GetCallerIdentity&Version=2011-06-15 é'
+    const withBody = await presignDetailed({ method: 'POST', url, body }, sts)
+    expect(withBody.canonicalRequest.endsWith('\n' + createHash('sha256').update(body).digest('hex'))).toBe(true)
+    const bytes = await presignDetailed({ method: 'POST', url, body: new TextEncoder().encode(body) }, sts)
+    expect(bytes.signature).toBe(withBody.signature)
+    const buffer = await presignDetailed({ method: 'POST', url, body: new TextEncoder().encode(body).buffer }, sts)
+    expect(buffer.signature).toBe(withBody.signature)
+    const given = await presignDetailed({ url }, { ...sts, payloadHash: 'UNSIGNED-PAYLOAD' })
+    expect(given.canonicalRequest.endsWith('\nUNSIGNED-PAYLOAD')).toBe(true)
+    const s3body = await presignDetailed({ method: 'PUT', url: 'https://b.s3.amazonaws.com/k', body }, fixed)
+    expect(s3body.canonicalRequest.endsWith('\nUNSIGNED-PAYLOAD')).toBe(true)
+  })
+
+  test('non-S3 paths are normalized and double-encoded in the signature, sent as given', async () => {
+    const r = await presignDetailed({ url: 'https://abc.execute-api.us-east-1.amazonaws.com/prod/a%20b/./c//d' }, { ...fixed, service: 'execute-api' })
+    expect(r.canonicalRequest.split('\n')[1]).toBe('/prod/a%2520b/c/d')
+    expect(r.url.startsWith('https://abc.execute-api.us-east-1.amazonaws.com/prod/a%20b/./c//d?')).toBe(true)
+  })
+
+  test('headers given as pairs or Headers are signed the same as an object', async () => {
+    const url = 'https://b.s3.amazonaws.com/k'
+    const a = await presign({ url, headers: { 'Content-Type': 'text/plain', 'x-amz-meta-a': ['1', '2'] } }, fixed)
+    const b = await presign({ url, headers: [['content-type', 'text/plain'], ['X-Amz-Meta-A', '1'], ['x-amz-meta-a', '2']] }, fixed)
+    expect(b).toBe(a)
+    const c = await presign({ url, headers: new Headers({ 'content-type': 'text/plain', 'x-amz-meta-a': '1,2' }) }, fixed)
+    expect(c).toBe(a)
+  })
+})
