@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export { presign, presignDetailed } from './presign.js'
+export { presignSync, presignSyncDetailed, clearSyncSigningKeyCache } from './presign-sync.js'
 export type { Credentials, PresignOptions, PresignRequest, PresignResult } from './presign.js'
 export { presignS3, presignS3Detailed, s3ObjectUrl } from './s3.js'
 export type { PresignS3Options, S3Location, S3ResponseOverrides } from './s3.js'

@@ -347,21 +347,8 @@ export function plan(p: Prepared, payloadHash: string): Plan {
   return { canonicalRequest: creq, credentialScope: scope, signedHeaders, unsignedUrl: url }
 }
 
-/**
- * Presign a request and return every intermediate step: canonical request,
- * string to sign, signature, signed headers and validity window. Use it to
- * debug `SignatureDoesNotMatch` (S3 returns its own canonical request and
- * string to sign in the error body; compare them with these).
- *
- * @throws {PresignError} for invalid input (see its `code` and `field`)
- */
-export async function presignDetailed(request: PresignRequest, options: PresignOptions): Promise<PresignResult> {
-  const p = prepare(request, options)
-  const payloadHash = p.payloadHash ?? (await sha256Hex(p.body!))
-  const pl = plan(p, payloadHash)
-  const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
-  const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
-  const signature = toHex(await hmac(key, sts))
+/** @internal Assemble the result once the signature is known. */
+export function result(p: Prepared, pl: Plan, sts: string, signature: string): PresignResult {
   const headers: Record<string, string> = {}
   for (const [name, values] of p.headers) if (name !== 'host') headers[name] = values.join(',')
   return {
@@ -377,6 +364,22 @@ export async function presignDetailed(request: PresignRequest, options: PresignO
     signedAt: new Date(p.signedAtMs),
     expiresAt: new Date(p.signedAtMs + p.expiresIn * 1000),
   }
+}
+
+/**
+ * Presign a request and return every intermediate step: canonical request,
+ * string to sign, signature, signed headers and validity window. Use it to
+ * debug `SignatureDoesNotMatch` (S3 returns its own canonical request and
+ * string to sign in the error body; compare them with these).
+ *
+ * @throws {PresignError} for invalid input (see its `code` and `field`)
+ */
+export async function presignDetailed(request: PresignRequest, options: PresignOptions): Promise<PresignResult> {
+  const p = prepare(request, options)
+  const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)))
+  const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
+  const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
+  return result(p, pl, sts, toHex(await hmac(key, sts)))
 }
 
 /**

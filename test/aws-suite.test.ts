@@ -17,6 +17,7 @@ import {
   credentialScope,
   deriveSigningKey,
   presignDetailed,
+  presignSyncDetailed,
   stringToSign,
 } from '../src/index.js'
 import { asSentOnTheWire, listDirs, parseRawRequest, read, requireSuite, suiteRoot } from './helpers/suite.js'
@@ -49,9 +50,8 @@ describe.skipIf(!present)('crt/v4 query signing (presignDetailed)', () => {
     const req = parseRawRequest(read(join(dir, 'request.txt')))
     const host = req.headers.find(([n]) => n.toLowerCase() === 'host')![1].trim()
     const headers = req.headers.filter(([n]) => n.toLowerCase() !== 'host')
-    const result = await presignDetailed(
-      { method: req.method, url: `https://${host}${req.target}`, headers, body: ctx.sign_body ? req.body : undefined },
-      {
+    const request = { method: req.method, url: `https://${host}${req.target}`, headers, body: ctx.sign_body ? req.body : undefined }
+    const options = {
         credentials: {
           accessKeyId: ctx.credentials.access_key_id,
           secretAccessKey: ctx.credentials.secret_access_key,
@@ -66,8 +66,9 @@ describe.skipIf(!present)('crt/v4 query signing (presignDetailed)', () => {
         normalizePath: ctx.normalize,
         doubleEncodePath: false,
         signSessionToken: !ctx.omit_session_token,
-      },
-    )
+      }
+    const result = await presignDetailed(request, options)
+    expect(presignSyncDetailed(request, options)).toEqual(result)
     expect(result.canonicalRequest).toBe(read(join(dir, 'query-canonical-request.txt')))
     expect(result.stringToSign).toBe(read(join(dir, 'query-string-to-sign.txt')))
     expect(result.signature).toBe(read(join(dir, 'query-signature.txt')).trim())

@@ -1,7 +1,7 @@
 /** Property tests (fast-check): presign only ever throws PresignError, its URLs are well-formed and deterministic. */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { PresignError, canonicalQueryString, presign, presignS3, s3ObjectUrl, uriEncode } from '../src/index.js'
+import { PresignError, canonicalQueryString, presign, presignS3, presignSync, s3ObjectUrl, uriEncode } from '../src/index.js'
 
 const AUTH = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-SignedHeaders', 'X-Amz-Expires', 'X-Amz-Signature']
 
@@ -89,6 +89,30 @@ describe('presign properties', () => {
     )
     // The generators must exercise the success path too, or the URL checks prove nothing.
     expect(ok).toBeGreaterThan(150)
+  })
+
+  test('presignSync is byte-identical to presign, and fails with the same error', async () => {
+    await fc.assert(
+      fc.asyncProperty(requestArb, optionsArb, async (request, options) => {
+        let asyncOut: string | PresignError
+        let syncOut: string | PresignError
+        try {
+          asyncOut = await presign(request as never, options as never)
+        } catch (e) {
+          if (!(e instanceof PresignError)) throw e
+          asyncOut = e
+        }
+        try {
+          syncOut = presignSync(request as never, options as never)
+        } catch (e) {
+          if (!(e instanceof PresignError)) throw e
+          syncOut = e
+        }
+        if (typeof asyncOut === 'string') expect(syncOut).toBe(asyncOut)
+        else expect([(syncOut as PresignError).code, (syncOut as PresignError).field]).toEqual([asyncOut.code, asyncOut.field])
+      }),
+      { numRuns: 400 },
+    )
   })
 
   test('presignS3 keys: any well-formed key without dot segments round-trips through the URL path', async () => {

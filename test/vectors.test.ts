@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { presignDetailed } from '../src/index.js'
+import { presignDetailed, presignSyncDetailed } from '../src/index.js'
 import { projectRoot } from './helpers/suite.js'
 
 interface VectorCase {
@@ -47,6 +47,8 @@ describe('botocore vectors', () => {
     expect(r.stringToSign).toBe(c.expected.stringToSign)
     expect(r.signature).toBe(c.expected.signature)
     expect(urlParts(r.url)).toEqual(urlParts(c.expected.url))
+    // The synchronous path is byte-identical.
+    expect(presignSyncDetailed(c.request, c.options)).toEqual(r)
     passed++
   })
   afterAll(() => console.log(`botocore vectors: ${passed} of ${cases.length} passed`))

@@ -1,0 +1,192 @@
+/**
+ * A small synchronous SHA-256 and HMAC-SHA256 (FIPS 180-4, RFC 2104) for the
+ * synchronous signing path. Inputs are bytes or strings (UTF-8). HMAC keys are
+ * prepared once (inner and outer states after the padded key block), so each
+ * HMAC with a cached key costs only the message's blocks plus one block.
+ *
+ * @internal
+ */
+
+const K = new Int32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
+  0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
+  0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
+  0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+  0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116, 0x1e376c08,
+  0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+])
+const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19])
+const W = new Int32Array(64)
+
+/** Compress every 64-byte block of `data[0..end)` into `h`. */
+function blocks(h: Int32Array, data: Uint8Array, end: number): void {
+  let a: number, b: number, c: number, d: number, e: number, f: number, g: number, hh: number
+  for (let off = 0; off < end; off += 64) {
+    for (let i = 0; i < 16; i++) {
+      const j = off + i * 4
+      W[i] = (data[j]! << 24) | (data[j + 1]! << 16) | (data[j + 2]! << 8) | data[j + 3]!
+    }
+    for (let i = 16; i < 64; i++) {
+      const x = W[i - 15]!
+      const y = W[i - 2]!
+      W[i] =
+        (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) +
+        W[i - 7]! +
+        (((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10)) +
+        W[i - 16]!
+    }
+    a = h[0]!
+    b = h[1]!
+    c = h[2]!
+    d = h[3]!
+    e = h[4]!
+    f = h[5]!
+    g = h[6]!
+    hh = h[7]!
+    for (let i = 0; i < 64; i++) {
+      const t1 =
+        (hh + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0
+      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0
+      hh = g
+      g = f
+      f = e
+      e = (d + t1) | 0
+      d = c
+      c = b
+      b = a
+      a = (t1 + t2) | 0
+    }
+    h[0] = (h[0]! + a) | 0
+    h[1] = (h[1]! + b) | 0
+    h[2] = (h[2]! + c) | 0
+    h[3] = (h[3]! + d) | 0
+    h[4] = (h[4]! + e) | 0
+    h[5] = (h[5]! + f) | 0
+    h[6] = (h[6]! + g) | 0
+    h[7] = (h[7]! + hh) | 0
+  }
+}
+
+/** Scratch buffer reused between calls (grown on demand); holds message + padding. */
+let buf = new Uint8Array(1024)
+const encoder = new TextEncoder()
+
+/** Copy the message into the scratch buffer; returns its byte length. */
+function load(data: string | Uint8Array): number {
+  let n = data.length
+  if (typeof data !== 'string') {
+    if (buf.length < n + 72) buf = new Uint8Array(n + 72 + 1024)
+    buf.set(data)
+    return n
+  }
+  if (buf.length < n * 3 + 72) buf = new Uint8Array(n * 3 + 72 + 1024)
+  for (let i = 0; i < n; i++) {
+    const c = data.charCodeAt(i)
+    if (c > 127) return encoder.encodeInto(data, buf).written
+    buf[i] = c
+  }
+  return n
+}
+
+/**
+ * Finish a hash whose state `h` has already absorbed `prefix` bytes (0, or 64
+ * for a prepared HMAC key) with the message in the scratch buffer.
+ */
+function finish(h: Int32Array, prefix: number, n: number): Int32Array {
+  const full = n & ~63
+  blocks(h, buf, full)
+  // Move the tail to the front and pad: 0x80, zeros, 64-bit big-endian bit length.
+  const tail = n - full
+  buf.copyWithin(0, full, n)
+  buf[tail] = 0x80
+  const end = tail < 56 ? 64 : 128
+  buf.fill(0, tail + 1, end)
+  const bits = (prefix + n) * 8
+  const hi = Math.floor(bits / 0x100000000)
+  buf[end - 8] = hi >>> 24
+  buf[end - 7] = hi >>> 16
+  buf[end - 6] = hi >>> 8
+  buf[end - 5] = hi
+  buf[end - 4] = bits >>> 24
+  buf[end - 3] = bits >>> 16
+  buf[end - 2] = bits >>> 8
+  buf[end - 1] = bits
+  blocks(h, buf, end)
+  return h
+}
+
+function toBytes(h: Int32Array): Uint8Array {
+  const out = new Uint8Array(32)
+  for (let i = 0; i < 8; i++) {
+    const w = h[i]!
+    out[i * 4] = w >>> 24
+    out[i * 4 + 1] = w >>> 16
+    out[i * 4 + 2] = w >>> 8
+    out[i * 4 + 3] = w
+  }
+  return out
+}
+
+const HEX = '0123456789abcdef'
+function toHexWords(h: Int32Array): string {
+  let s = ''
+  for (let i = 0; i < 8; i++) {
+    const w = h[i]!
+    for (let shift = 28; shift >= 0; shift -= 4) s += HEX[(w >>> shift) & 15]
+  }
+  return s
+}
+
+/** SHA-256 of bytes or of a string's UTF-8. */
+export function sha256(data: string | Uint8Array): Uint8Array {
+  return toBytes(finish(IV.slice(), 0, load(data)))
+}
+
+/** Hex SHA-256 of bytes or of a string's UTF-8. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return toHexWords(finish(IV.slice(), 0, load(data)))
+}
+
+/** An HMAC-SHA256 key with its inner and outer states precomputed. */
+export interface HmacKey {
+  readonly inner: Int32Array
+  readonly outer: Int32Array
+}
+
+/** Prepare an HMAC-SHA256 key (keys longer than 64 bytes are hashed first, per RFC 2104). */
+export function hmacKey(key: string | Uint8Array): HmacKey {
+  let k = typeof key === 'string' ? encoder.encode(key) : key
+  if (k.length > 64) k = sha256(k)
+  const pad = new Uint8Array(64)
+  const inner = IV.slice()
+  const outer = IV.slice()
+  pad.set(k)
+  for (let i = 0; i < 64; i++) pad[i]! ^= 0x36
+  blocks(inner, pad, 64)
+  for (let i = 0; i < 64; i++) pad[i]! ^= 0x36 ^ 0x5c
+  blocks(outer, pad, 64)
+  return { inner, outer }
+}
+
+function hmacState(key: HmacKey, data: string | Uint8Array): Int32Array {
+  const inner = finish(key.inner.slice(), 64, load(data))
+  for (let i = 0; i < 8; i++) {
+    const w = inner[i]!
+    buf[i * 4] = w >>> 24
+    buf[i * 4 + 1] = w >>> 16
+    buf[i * 4 + 2] = w >>> 8
+    buf[i * 4 + 3] = w
+  }
+  return finish(key.outer.slice(), 64, 32)
+}
+
+/** HMAC-SHA256 as bytes. */
+export function hmac(key: HmacKey, data: string | Uint8Array): Uint8Array {
+  return toBytes(hmacState(key, data))
+}
+
+/** HMAC-SHA256 as lower-case hex. */
+export function hmacHex(key: HmacKey, data: string | Uint8Array): string {
+  return toHexWords(hmacState(key, data))
+}
