@@ -5,6 +5,8 @@
  */
 export { presign, presignDetailed } from './presign.js'
 export { presignSync, presignSyncDetailed, clearSyncSigningKeyCache } from './presign-sync.js'
+export { createPresigner, presignMany } from './presigner.js'
+export type { Presigner } from './presigner.js'
 export type { Credentials, PresignOptions, PresignRequest, PresignResult } from './presign.js'
 export { presignS3, presignS3Detailed, s3ObjectUrl } from './s3.js'
 export type { PresignS3Options, S3Location, S3ResponseOverrides } from './s3.js'

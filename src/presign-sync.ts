@@ -5,8 +5,12 @@ import { stringToSign } from './string-to-sign.js'
 const CACHE_SIZE = 64
 const cache = new Map<string, HmacKey>()
 
+let last: { id: string; secret: string; day: string; region: string; service: string; key: HmacKey } | undefined
+
 /** The signing key with its HMAC states precomputed, derived once per credentials/day/region/service (LRU of 64). */
 function signingKeySync(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): HmacKey {
+  const l = last
+  if (l && l.id === accessKeyId && l.secret === secretAccessKey && l.day === day && l.region === region && l.service === service) return l.key
   const id = accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service
   let key = cache.get(id)
   if (key) {
@@ -18,6 +22,7 @@ function signingKeySync(accessKeyId: string, secretAccessKey: string, day: strin
     if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!)
   }
   cache.set(id, key)
+  last = { id: accessKeyId, secret: secretAccessKey, day, region, service, key }
   return key
 }
 
@@ -49,5 +54,6 @@ export function presignSync(request: PresignRequest, options: PresignOptions): s
 /** Forget every signing key cached by the synchronous path. */
 export function clearSyncSigningKeyCache(): void {
   cache.clear()
+  last = undefined
 }
 

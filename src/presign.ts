@@ -311,13 +311,40 @@ export interface Plan {
   readonly unsignedUrl: string
 }
 
+/** Scope-dependent fragments, computed once per scope (the last one is kept). */
+interface Scope {
+  readonly id: string
+  readonly day: string
+  readonly region: string
+  readonly service: string
+  readonly token: string | undefined
+  readonly scope: string
+  readonly credential: string
+  readonly encodedToken: string | undefined
+}
+let lastScope: Scope | undefined
+
+function scopeOf(p: Prepared): Scope {
+  const s = lastScope
+  if (s && s.id === p.accessKeyId && s.day === p.day && s.region === p.region && s.service === p.service && s.token === p.sessionToken) return s
+  const scope = credentialScope(p.day, p.region, p.service)
+  return (lastScope = {
+    id: p.accessKeyId,
+    day: p.day,
+    region: p.region,
+    service: p.service,
+    token: p.sessionToken,
+    scope,
+    credential: uriEncode(p.accessKeyId + '/' + scope),
+    encodedToken: p.sessionToken === undefined ? undefined : uriEncode(p.sessionToken, false, 'options.credentials.sessionToken'),
+  })
+}
+
 /** @internal Build the canonical request and the URL (everything but the signature). */
 export function plan(p: Prepared, payloadHash: string): Plan {
-  const scope = credentialScope(p.day, p.region, p.service)
+  const { scope, credential, encodedToken: token } = scopeOf(p)
   const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
-  const credential = uriEncode(p.accessKeyId + '/' + scope)
   const encodedSignedHeaders = uriEncode(signedHeaders)
-  const token = p.sessionToken === undefined ? undefined : uriEncode(p.sessionToken, false, 'options.credentials.sessionToken')
 
   const auth: QueryParam[] = [
     { key: 'X-Amz-Algorithm', value: ALGORITHM, hasEquals: true },

@@ -70,6 +70,8 @@ const OVERRIDES: ReadonlyArray<readonly [keyof S3ResponseOverrides, string]> = [
 const BUCKET = /^[A-Za-z0-9._-]{1,255}$/
 const DNS_BUCKET = /^[a-z0-9](?:[a-z0-9.-]{1,61})[a-z0-9]$/
 const IP = /^(?:\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-f:.]+\])$/i
+/** `scheme://host[:port][/prefix]`: host name or [IPv6] literal, no user info, query or fragment. */
+const ENDPOINT = /^(https?):\/\/(\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::(\d{1,5}))?(\/[^?#]*)?$/i
 
 function isDnsCompatible(bucket: string, https: boolean): boolean {
   if (!DNS_BUCKET.test(bucket) || bucket.includes('..') || IP.test(bucket)) return false
@@ -88,7 +90,8 @@ function awsHost(region: string): string {
  * parameters.
  *
  * @throws {PresignError} `InvalidBucket`, `InvalidKey` (e.g. a `.`/`..` segment, which no WHATWG
- *   URL can carry), `InvalidUrl` (bad endpoint), `InvalidRegion`
+ *   URL can carry), `InvalidUrl` (bad endpoint), `InvalidRegion`, `InvalidOption` (e.g.
+ *   `forcePathStyle: false` with an IP-address endpoint), `InvalidString` (lone surrogate)
  */
 export function s3ObjectUrl(location: S3Location): string {
   const { bucket, region } = location
@@ -115,19 +118,40 @@ export function s3ObjectUrl(location: S3Location): string {
   let host: string
   let prefix = ''
   let aws = true
+  let ipHost = false
   if (location.endpoint !== undefined) {
-    const m = typeof location.endpoint === 'string' ? /^(https?):\/\/([^/?#@]+)(\/[^?#]*)?$/i.exec(location.endpoint) : null
-    if (!m) {
-      throw new PresignError('InvalidUrl', 'location.endpoint', 'must be an http(s) URL without query or fragment, e.g. http://127.0.0.1:9000')
+    const m = typeof location.endpoint === 'string' ? ENDPOINT.exec(location.endpoint) : null
+    const port = m?.[3] === undefined ? undefined : Number(m[3])
+    const rawPrefix = m?.[4] ?? ''
+    if (
+      !m ||
+      (port !== undefined && (port < 1 || port > 65535)) ||
+      rawPrefix.split('/').some((s) => s === '.' || s === '..') ||
+      /%(?![0-9A-Fa-f]{2})/.test(rawPrefix)
+    ) {
+      throw new PresignError(
+        'InvalidUrl',
+        'location.endpoint',
+        'must be an http(s) URL with a host name or [IPv6] literal, an optional port in 1..65535 and an optional path prefix without "." or ".." segments, and no user info, query or fragment, e.g. http://127.0.0.1:9000',
+      )
     }
     scheme = m[1]!.toLowerCase()
-    host = m[2]!.toLowerCase()
-    prefix = (m[3] ?? '').replace(/\/+$/, '')
-    aws = /(^|\.)amazonaws\.com(\.cn)?(:\d+)?$/.test(host)
+    const hostname = m[2]!.toLowerCase()
+    host = hostname + (m[3] === undefined ? '' : ':' + m[3])
+    prefix = rawPrefix.replace(/\/+$/, '')
+    aws = /(^|\.)amazonaws\.com(\.cn)?$/.test(hostname)
+    ipHost = IP.test(hostname)
   } else {
     host = awsHost(region)
   }
   const virtual = location.forcePathStyle === undefined ? aws && isDnsCompatible(bucket, scheme === 'https') : !location.forcePathStyle
+  if (virtual && ipHost) {
+    throw new PresignError(
+      'InvalidOption',
+      'location.forcePathStyle',
+      'is false, but the endpoint host is an IP address, which cannot take a bucket sub-domain (no URL parser accepts "bucket.127.0.0.1"); omit forcePathStyle or set it to true',
+    )
+  }
   if (virtual && !isDnsCompatible(bucket, false)) {
     throw new PresignError('InvalidBucket', 'location.bucket', 'is not a valid host name label (lower-case letters, digits, "-", "."), so it cannot be virtual-hosted; use forcePathStyle: true')
   }

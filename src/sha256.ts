@@ -21,20 +21,21 @@ const W = new Int32Array(64)
 
 /** Compress every 64-byte block of `data[0..end)` into `h`. */
 function blocks(h: Int32Array, data: Uint8Array, end: number): void {
+  const w = W
+  const k = K
   let a: number, b: number, c: number, d: number, e: number, f: number, g: number, hh: number
   for (let off = 0; off < end; off += 64) {
     for (let i = 0; i < 16; i++) {
       const j = off + i * 4
-      W[i] = (data[j]! << 24) | (data[j + 1]! << 16) | (data[j + 2]! << 8) | data[j + 3]!
+      w[i] = (data[j]! << 24) | (data[j + 1]! << 16) | (data[j + 2]! << 8) | data[j + 3]!
     }
     for (let i = 16; i < 64; i++) {
-      const x = W[i - 15]!
-      const y = W[i - 2]!
-      W[i] =
-        (((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)) +
-        W[i - 7]! +
-        (((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10)) +
-        W[i - 16]!
+      const x = w[i - 15]!
+      const y = w[i - 2]!
+      const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3)
+      const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10)
+      // Pairwise "| 0" keeps V8 in 32-bit integer arithmetic.
+      w[i] = (((s0 + w[i - 7]!) | 0) + ((s1 + w[i - 16]!) | 0)) | 0
     }
     a = h[0]!
     b = h[1]!
@@ -45,9 +46,11 @@ function blocks(h: Int32Array, data: Uint8Array, end: number): void {
     g = h[6]!
     hh = h[7]!
     for (let i = 0; i < 64; i++) {
-      const t1 =
-        (hh + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))) + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0
-      const t2 = ((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))
+      const ch = (e & f) ^ (~e & g)
+      const t1 = (((((hh + S1) | 0) + ch) | 0) + ((k[i]! + w[i]!) | 0)) | 0
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0
       hh = g
       g = f
       f = e
@@ -72,21 +75,17 @@ function blocks(h: Int32Array, data: Uint8Array, end: number): void {
 let buf = new Uint8Array(1024)
 const encoder = new TextEncoder()
 
-/** Copy the message into the scratch buffer; returns its byte length. */
+/** Copy the message (bytes, or a string as UTF-8) into the scratch buffer; returns its byte length. */
 function load(data: string | Uint8Array): number {
-  let n = data.length
+  const n = data.length
+  // UTF-8 needs at most 3 bytes per UTF-16 code unit; 72 bytes of room for padding.
+  const room = (typeof data === 'string' ? n * 3 : n) + 72
+  if (buf.length < room) buf = new Uint8Array(room + 1024)
   if (typeof data !== 'string') {
-    if (buf.length < n + 72) buf = new Uint8Array(n + 72 + 1024)
     buf.set(data)
     return n
   }
-  if (buf.length < n * 3 + 72) buf = new Uint8Array(n * 3 + 72 + 1024)
-  for (let i = 0; i < n; i++) {
-    const c = data.charCodeAt(i)
-    if (c > 127) return encoder.encodeInto(data, buf).written
-    buf[i] = c
-  }
-  return n
+  return encoder.encodeInto(data, buf).written
 }
 
 /**
@@ -128,12 +127,13 @@ function toBytes(h: Int32Array): Uint8Array {
   return out
 }
 
-const HEX = '0123456789abcdef'
+const HEX2: string[] = []
+for (let i = 0; i < 256; i++) HEX2.push((i < 16 ? '0' : '') + i.toString(16))
 function toHexWords(h: Int32Array): string {
   let s = ''
   for (let i = 0; i < 8; i++) {
     const w = h[i]!
-    for (let shift = 28; shift >= 0; shift -= 4) s += HEX[(w >>> shift) & 15]
+    s += HEX2[(w >>> 24) & 255]! + HEX2[(w >>> 16) & 255]! + HEX2[(w >>> 8) & 255]! + HEX2[w & 255]!
   }
   return s
 }

@@ -26,23 +26,33 @@ const cache = new Map<string, Promise<CryptoKey>>()
  * @internal The signing key as a non-extractable `CryptoKey`, derived once per
  * access key id + secret + day + region + service and kept in a small LRU cache.
  */
+let last: { id: string; secret: string; day: string; region: string; service: string; key: Promise<CryptoKey> } | undefined
+
 export function signingKey(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): Promise<CryptoKey> {
+  const l = last
+  if (l && l.id === accessKeyId && l.secret === secretAccessKey && l.day === day && l.region === region && l.service === service) return l.key
   const id = accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service
   let key = cache.get(id)
   if (key) {
     // Refresh recency.
     cache.delete(id)
     cache.set(id, key)
-    return key
+  } else {
+    key = deriveRaw(secretAccessKey, day, region, service).then((raw) => importHmacKey(raw))
+    const failed = key
+    failed.catch(() => {
+      if (cache.get(id) === failed) cache.delete(id)
+      if (last?.key === failed) last = undefined
+    })
+    cache.set(id, key)
+    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!)
   }
-  key = deriveRaw(secretAccessKey, day, region, service).then((raw) => importHmacKey(raw))
-  key.catch(() => cache.delete(id))
-  cache.set(id, key)
-  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!)
+  last = { id: accessKeyId, secret: secretAccessKey, day, region, service, key }
   return key
 }
 
 /** Forget every cached signing key (e.g. after rotating credentials). */
 export function clearSigningKeyCache(): void {
   cache.clear()
+  last = undefined
 }

@@ -1,0 +1,327 @@
+/**
+ * Benchmark: sigv4-presign against aws4, aws4fetch, @smithy/signature-v4 and the AWS SDK's getSignedUrl,
+ * in one process, all cases of a group interleaved round by round after a warm-up; medians of per-round µs/op.
+ * Every function benchmarked is first checked to produce a correct URL (its signature re-derived by our
+ * vector-tested presignSync at the URL's own date). Also: cold start in fresh processes, and bundle sizes.
+ */
+import { spawnSync } from 'node:child_process'
+import { createHash, createHmac } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
+import { Hash } from '@smithy/hash-node'
+import { SignatureV4 } from '@smithy/signature-v4'
+import aws4 from 'aws4'
+import { AwsV4Signer } from 'aws4fetch'
+import { build } from 'esbuild'
+import { createPresigner, presign, presignMany, presignSync, type PresignOptions } from '../src/index.js'
+import { plan, prepare } from '../src/presign.js'
+import { stringToSign } from '../src/string-to-sign.js'
+
+// npm run bench runs from the project root.
+const project = process.cwd()
+
+const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 15)
+const BATCH_MS = Number(process.env['BENCH_BATCH_MS'] ?? 25)
+
+const accessKeyId = 'AKIAIOSFODNN7EXAMPLE'
+const secretAccessKey = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'
+const token = ('IQoJb3JpZ2luX2VjEXAMPLE/+' + 'A'.repeat(40)).repeat(12).slice(0, 760)
+const host = 'examplebucket.s3.us-east-1.amazonaws.com'
+const path = '/photos/2024/cat.jpg'
+const url = `https://${host}${path}`
+const region = 'us-east-1'
+const expiresIn = 3600
+
+type Op = () => unknown
+interface Case {
+  name: string
+  op: Op
+  async: boolean
+  /** URLs produced per op (presignMany makes many). */
+  perOp?: number
+}
+
+// ---------- correctness: every benchmarked URL is checked ----------
+function check(name: string, signed: string, creds: { secretAccessKey: string; sessionToken?: string } = { secretAccessKey }): void {
+  const u = new URL(signed)
+  const q = u.searchParams
+  const date = q.get('X-Amz-Date')!
+  const iso = `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`
+  if (q.get('X-Amz-SignedHeaders') !== 'host') throw new Error(`${name}: signed headers ${q.get('X-Amz-SignedHeaders')}`)
+  if (Boolean(creds.sessionToken) !== q.has('X-Amz-Security-Token')) throw new Error(`${name}: session token presence`)
+  // Re-sign the same request (keeping any extra query parameters the peer adds, e.g. the SDK's x-id).
+  const auth = /^X-Amz-(Algorithm|Credential|Date|Expires|SignedHeaders|Signature|Security-Token)=/
+  const extra = u.search.slice(1).split('&').filter((p) => !auth.test(p)).join('&')
+  const ours = presignSync(
+    { url: `https://${u.host}${u.pathname}${extra ? '?' + extra : ''}` },
+    {
+      credentials: { accessKeyId, ...creds },
+      region,
+      service: 's3',
+      expiresIn: Number(q.get('X-Amz-Expires')),
+      signingDate: iso,
+    },
+  )
+  const expected = new URL(ours).searchParams.get('X-Amz-Signature')
+  if (q.get('X-Amz-Signature') !== expected) throw new Error(`${name}: wrong signature`)
+}
+
+async function checked(name: string, op: Op, creds?: { secretAccessKey: string; sessionToken?: string }): Promise<void> {
+  const out = await op()
+  const urls = Array.isArray(out) ? (out as string[]) : [out as string]
+  for (const u of urls) check(name, typeof u === 'string' ? u : String(u), creds)
+}
+
+// ---------- the contenders ----------
+const sharedAws4fetchCache = new Map<string, unknown>()
+const sha256 = Hash.bind(null, 'sha256')
+const smithySigner = (sessionToken?: string) =>
+  new SignatureV4({ credentials: { accessKeyId, secretAccessKey, sessionToken }, region, service: 's3', sha256, uriEscapePath: false, applyChecksum: false })
+const smithyPlain = smithySigner()
+const smithyToken = smithySigner(token)
+const sdkClient = (sessionToken?: string) => new S3Client({ region, credentials: { accessKeyId, secretAccessKey, sessionToken } })
+const sdkPlain = sdkClient()
+const sdkToken = sdkClient(token)
+
+function contenders(sessionToken?: string) {
+  const options: PresignOptions = { credentials: { accessKeyId, secretAccessKey, sessionToken }, region, service: 's3', expiresIn }
+  const presigner = createPresigner(options)
+  const smithy = sessionToken ? smithyToken : smithyPlain
+  const sdk = sessionToken ? sdkToken : sdkPlain
+  return {
+    'sigv4-presign presignSync': { op: () => presignSync({ url }, options), async: false },
+    'sigv4-presign presign': { op: () => presign({ url }, options), async: true },
+    'sigv4-presign createPresigner().presignSync': { op: () => presigner.presignSync({ url }), async: false },
+    'node:crypto floor (our string work + node:crypto)': { op: () => floor(options), async: false },
+    aws4: {
+      op: () => {
+        const r = aws4.sign({ host, path: `${path}?X-Amz-Expires=${expiresIn}`, service: 's3', region, signQuery: true }, { accessKeyId, secretAccessKey, sessionToken })
+        return `https://${r.host}${r.path}`
+      },
+      async: false,
+    },
+    'aws4fetch (shared key cache)': {
+      op: async () => {
+        const s = new AwsV4Signer({ url: `${url}?X-Amz-Expires=${expiresIn}`, accessKeyId, secretAccessKey, sessionToken, service: 's3', region, signQuery: true, cache: sharedAws4fetchCache as Map<string, ArrayBuffer> })
+        return (await s.sign()).url.toString()
+      },
+      async: true,
+    },
+    '@smithy/signature-v4 + hash-node': {
+      op: async () => {
+        const r = await smithy.presign(
+          { method: 'GET', protocol: 'https:', hostname: host, path, query: {}, headers: { host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } },
+          { expiresIn, unsignableHeaders: new Set(['x-amz-content-sha256']), unhoistableHeaders: new Set(['x-amz-content-sha256']) },
+        )
+        const q = Object.entries(r.query as Record<string, string>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')
+        return `https://${host}${path}?${q}`
+      },
+      async: true,
+    },
+    'AWS SDK getSignedUrl': {
+      op: () => getSignedUrl(sdk, new GetObjectCommand({ Bucket: 'examplebucket', Key: 'photos/2024/cat.jpg' }), { expiresIn }),
+      async: true,
+    },
+  }
+}
+
+/** The practical floor: the same string work as presignSync, hashed with node:crypto one-shots and a cached key. */
+const floorKeys = new Map<string, Buffer>()
+function floor(options: PresignOptions): string {
+  const p = prepare({ url }, options)
+  const pl = plan(p, p.payloadHash!)
+  const id = accessKeyId + '\n' + secretAccessKey + '\n' + p.day
+  let key = floorKeys.get(id)
+  if (!key) {
+    key = createHmac('sha256', 'AWS4' + secretAccessKey).update(p.day).digest()
+    for (const part of [region, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest()
+    floorKeys.set(id, key)
+  }
+  const sts = stringToSign(p.amzDate, pl.credentialScope, createHash('sha256').update(pl.canonicalRequest).digest('hex'))
+  return pl.unsignedUrl + '&X-Amz-Signature=' + createHmac('sha256', key).update(sts).digest('hex')
+}
+
+// ---------- harness ----------
+async function runOnce(c: Case, n: number): Promise<number> {
+  const t0 = process.hrtime.bigint()
+  if (c.async) for (let i = 0; i < n; i++) await c.op()
+  else for (let i = 0; i < n; i++) c.op()
+  return Number(process.hrtime.bigint() - t0) / 1000 / n / (c.perOp ?? 1)
+}
+
+async function calibrate(c: Case): Promise<number> {
+  let n = 1
+  for (;;) {
+    const t0 = performance.now()
+    if (c.async) for (let i = 0; i < n; i++) await c.op()
+    else for (let i = 0; i < n; i++) c.op()
+    const ms = performance.now() - t0
+    if (ms >= BATCH_MS / 4 || n >= 1 << 20) return Math.max(1, Math.round((n * BATCH_MS) / Math.max(ms, 0.001)))
+    n *= 4
+  }
+}
+
+const median = (xs: number[]) => {
+  const s = xs.slice().sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
+}
+
+async function group(title: string, cases: Case[], reference: string): Promise<Map<string, number>> {
+  const batches = new Map<Case, number>()
+  for (const c of cases) batches.set(c, await calibrate(c)) // doubles as warm-up
+  const samples = new Map<Case, number[]>(cases.map((c) => [c, []]))
+  for (let r = 0; r < ROUNDS; r++) {
+    // Rotate the order every round so no case always runs first or after the same neighbour.
+    for (let i = 0; i < cases.length; i++) {
+      const c = cases[(i + r) % cases.length]!
+      samples.get(c)!.push(await runOnce(c, batches.get(c)!))
+    }
+  }
+  const med = new Map(cases.map((c) => [c.name, median(samples.get(c)!)]))
+  const ref = med.get(reference)!
+  console.log(`\n## ${title}\n`)
+  console.log(`| case | µs/op (median of ${ROUNDS}) | ops/s | ${reference} is N× faster |`)
+  console.log('| --- | ---: | ---: | ---: |')
+  for (const c of cases) {
+    const us = med.get(c.name)!
+    console.log(`| ${c.name} | ${us.toFixed(2)} | ${Math.round(1e6 / us).toLocaleString('en-US')} | ${c.name === reference ? '—' : (us / ref).toFixed(2) + '×'} |`)
+  }
+  return med
+}
+
+function ratioLine(med: Map<string, number>, a: string, b: string, label: string, target?: string): void {
+  const r = med.get(b)! / med.get(a)!
+  console.log(`- ${label}: ${r.toFixed(2)}×${target ? ` (target ${target})` : ''}`)
+}
+
+// ---------- cold start ----------
+function coldStart(): void {
+  // Inside the project so that peers resolve from node_modules.
+  const dir = join(project, 'bench/.out/cold')
+  mkdirSync(dir, { recursive: true })
+  const scripts: Record<string, string> = {
+    'bare node': '',
+    'sigv4-presign (presign)': `const { presign } = await import(${JSON.stringify(join(project, 'dist/index.js'))});
+await presign({ url: ${JSON.stringify(url)} }, { credentials: { accessKeyId: 'AK', secretAccessKey: 'S' }, region: 'us-east-1', service: 's3' })`,
+    'sigv4-presign (presignSync)': `const { presignSync } = await import(${JSON.stringify(join(project, 'dist/index.js'))});
+presignSync({ url: ${JSON.stringify(url)} }, { credentials: { accessKeyId: 'AK', secretAccessKey: 'S' }, region: 'us-east-1', service: 's3' })`,
+    aws4: `const { default: aws4 } = await import('aws4');
+aws4.sign({ host: ${JSON.stringify(host)}, path: '/k', service: 's3', region: 'us-east-1', signQuery: true }, { accessKeyId: 'AK', secretAccessKey: 'S' })`,
+    aws4fetch: `const { AwsV4Signer } = await import('aws4fetch');
+await new AwsV4Signer({ url: ${JSON.stringify(url)}, accessKeyId: 'AK', secretAccessKey: 'S', service: 's3', region: 'us-east-1', signQuery: true }).sign()`,
+  }
+  const files = Object.entries(scripts).map(([name, body]) => {
+    const f = join(dir, name.replace(/\W+/g, '_') + '.mjs')
+    writeFileSync(f, body)
+    return [name, f] as const
+  })
+  const runs = Number(process.env['BENCH_COLD_RUNS'] ?? 15)
+  const times = new Map<string, number[]>(files.map(([n]) => [n, []]))
+  for (let r = 0; r < runs; r++) {
+    for (const [name, f] of files) {
+      const t0 = process.hrtime.bigint()
+      const res = spawnSync(process.execPath, [f], { cwd: project, stdio: 'inherit' })
+      if (res.status !== 0) throw new Error(`cold start ${name} failed`)
+      times.get(name)!.push(Number(process.hrtime.bigint() - t0) / 1e6)
+    }
+  }
+  const bare = median(times.get('bare node')!)
+  console.log(`\n## Cold start: fresh \`node\` process, import + first presign (median of ${runs}, ms over bare node = ${bare.toFixed(1)} ms)\n`)
+  console.log('| package | ms over bare node |')
+  console.log('| --- | ---: |')
+  for (const [name] of files) if (name !== 'bare node') console.log(`| ${name} | ${(median(times.get(name)!) - bare).toFixed(1)} |`)
+}
+
+// ---------- bundle sizes ----------
+async function bundleSize(label: string, contents: string): Promise<[string, number, number]> {
+  const r = await build({
+    stdin: { contents, resolveDir: project, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = r.outputFiles[0]!.contents
+  return [label, code.length, gzipSync(code, { level: 9 }).length]
+}
+
+async function sizes(): Promise<void> {
+  const rows = await Promise.all([
+    bundleSize('sigv4-presign: presign only', `export { presign } from './dist/index.js'`),
+    bundleSize('sigv4-presign: presignSync only', `export { presignSync } from './dist/index.js'`),
+    bundleSize('sigv4-presign: whole package', `export * from './dist/index.js'`),
+    bundleSize('aws4fetch: whole package', `export * from 'aws4fetch'`),
+    bundleSize('@smithy/signature-v4 + @aws-crypto/sha256-js', `export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'`),
+  ])
+  console.log('\n## Bundle size (esbuild, browser ESM, minified)\n')
+  console.log('| entry | min bytes | min+gzip bytes |')
+  console.log('| --- | ---: | ---: |')
+  for (const [label, min, gz] of rows) console.log(`| ${label} | ${min} | ${gz} |`)
+}
+
+// ---------- main ----------
+console.log(`# sigv4-presign benchmark\n\nNode ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${new Date().toISOString().slice(0, 10)}`)
+
+async function main(): Promise<void> {
+  for (const sessionToken of [undefined, token]) {
+    const all = contenders(sessionToken)
+    for (const [name, c] of Object.entries(all)) await checked(name, c.op, { secretAccessKey, sessionToken })
+    const cases: Case[] = Object.entries(all).map(([name, c]) => ({ name, ...c }))
+    const med = await group(`S3 GET, cached signing key${sessionToken ? `, ${token.length}-char session token` : ''}`, cases, 'sigv4-presign presignSync')
+    console.log('')
+    ratioLine(med, 'sigv4-presign presignSync', 'aws4', 'presignSync vs aws4', '≥ 2.5×')
+    ratioLine(med, 'sigv4-presign presignSync', 'aws4fetch (shared key cache)', 'presignSync vs aws4fetch', '≥ 40×')
+    console.log(`- presignSync / node:crypto floor: ${(med.get('sigv4-presign presignSync')! / med.get('node:crypto floor (our string work + node:crypto)')!).toFixed(2)}× (target ≤ 1.6×)`)
+    ratioLine(med, 'sigv4-presign presign', 'aws4fetch (shared key cache)', 'presign (Web Crypto) vs aws4fetch', '≥ 1.7×')
+    ratioLine(med, 'sigv4-presign presign', '@smithy/signature-v4 + hash-node', 'presign (Web Crypto) vs smithy')
+    ratioLine(med, 'sigv4-presign presign', 'AWS SDK getSignedUrl', 'presign (Web Crypto) vs AWS SDK')
+  }
+
+  // Key cache misses: 2,048 rotating secrets.
+  const secrets = Array.from({ length: 2048 }, (_, i) => `${secretAccessKey.slice(0, 30)}${String(i).padStart(10, '0')}`)
+  let i = 0
+  let j = 0
+  let k = 0
+  let m = 0
+  const next = (n: number) => secrets[n % secrets.length]!
+  const rotating: Case[] = [
+    { name: 'sigv4-presign presignSync', async: false, op: () => presignSync({ url }, { credentials: { accessKeyId, secretAccessKey: next(i++) }, region, service: 's3', expiresIn }) },
+    { name: 'sigv4-presign presign', async: true, op: () => presign({ url }, { credentials: { accessKeyId, secretAccessKey: next(j++) }, region, service: 's3', expiresIn }) },
+    { name: 'aws4', async: false, op: () => aws4.sign({ host, path: `${path}?X-Amz-Expires=${expiresIn}`, service: 's3', region, signQuery: true }, { accessKeyId, secretAccessKey: next(k++) }) },
+    {
+      name: 'aws4fetch (shared key cache)',
+      async: true,
+      op: async () => (await new AwsV4Signer({ url: `${url}?X-Amz-Expires=${expiresIn}`, accessKeyId, secretAccessKey: next(m++), service: 's3', region, signQuery: true, cache: sharedAws4fetchCache as Map<string, ArrayBuffer> }).sign()).url,
+    },
+  ]
+  for (const c of rotating) {
+    const n = c.name === 'aws4' ? k : c.name === 'sigv4-presign presign' ? j : c.name === 'aws4fetch (shared key cache)' ? m : i
+    const out = await c.op()
+    check(`${c.name} (rotating)`, typeof out === 'string' ? out : out instanceof URL ? out.href : `https://${(out as { host: string }).host}${(out as { path: string }).path}`, { secretAccessKey: next(n) })
+  }
+  await group('S3 GET, 2,048 rotating secrets (signing-key cache misses)', rotating, 'sigv4-presign presignSync')
+
+  // presign vs presignSync vs presignMany.
+  const options: PresignOptions = { credentials: { accessKeyId, secretAccessKey }, region, service: 's3', expiresIn }
+  const requests = Array.from({ length: 64 }, (_, n) => ({ url: `${url}?n=${n}` }))
+  const many: Case[] = [
+    { name: 'presignSync', async: false, op: () => presignSync({ url }, options) },
+    { name: 'presign', async: true, op: () => presign({ url }, options) },
+    { name: 'presignMany (64 per call, per URL)', async: true, perOp: 64, op: () => presignMany(requests, options) },
+    { name: 'Promise.all of 64 presign (per URL)', async: true, perOp: 64, op: () => Promise.all(requests.map((r) => presign(r, options))) },
+  ]
+  for (const c of many) await checked(c.name, c.op)
+  const med = await group('presign vs presignSync vs presignMany', many, 'presignSync')
+  console.log(`\n- presignMany per URL: ${med.get('presignMany (64 per call, per URL)')!.toFixed(1)} µs (target ≤ 30 µs)`)
+
+  coldStart()
+  await sizes()
+}
+
+await main()

@@ -1,0 +1,57 @@
+import { hmac, sha256Hex, toHex } from './crypto.js'
+import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, presignDetailed, result } from './presign.js'
+import { presignSyncDetailed } from './presign-sync.js'
+import { signingKey } from './signing-key.js'
+import { stringToSign } from './string-to-sign.js'
+
+/**
+ * Presign many requests with the same options, overlapping their Web Crypto
+ * calls (all canonical-request digests in flight at once, then all HMACs),
+ * deriving the signing key once. Resolves to the URLs in request order; rejects
+ * with the first `PresignError` before any crypto work if any request is invalid.
+ */
+export async function presignMany(requests: readonly PresignRequest[], options: PresignOptions): Promise<string[]> {
+  const prepared = requests.map((r) => prepare(r, options))
+  const plans = await Promise.all(prepared.map(async (p) => plan(p, p.payloadHash ?? (await sha256Hex(p.body!)))))
+  const hashes = await Promise.all(plans.map((pl) => sha256Hex(pl.canonicalRequest)))
+  return Promise.all(
+    prepared.map(async (p, i) => {
+      const sts = stringToSign(p.amzDate, plans[i]!.credentialScope, hashes[i]!)
+      const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
+      return result(p, plans[i]!, sts, toHex(await hmac(key, sts))).url
+    }),
+  )
+}
+
+/** A signer bound to credentials, region and service (see {@link createPresigner}). */
+export interface Presigner {
+  /** `presign` with the bound options; `overrides` replace any of them for this call. */
+  presign(request: PresignRequest, overrides?: Partial<PresignOptions>): Promise<string>
+  /** `presignDetailed` with the bound options. */
+  presignDetailed(request: PresignRequest, overrides?: Partial<PresignOptions>): Promise<PresignResult>
+  /** `presignSync` with the bound options. */
+  presignSync(request: PresignRequest, overrides?: Partial<PresignOptions>): string
+  /** `presignMany` with the bound options. */
+  presignMany(requests: readonly PresignRequest[], overrides?: Partial<PresignOptions>): Promise<string[]>
+}
+
+/**
+ * Bind credentials, region, service and defaults (e.g. `expiresIn`) once, for
+ * servers that issue many URLs. The options are validated now: bad ones throw
+ * a `PresignError` here rather than on the first request.
+ *
+ * @example
+ * const signer = createPresigner({ credentials, region: 'us-east-1', service: 's3', expiresIn: 300 })
+ * const url = signer.presignSync({ url: 'https://bucket.s3.us-east-1.amazonaws.com/key' })
+ */
+export function createPresigner(options: PresignOptions): Presigner {
+  const bound: PresignOptions = { ...options }
+  prepare({ url: 'https://validate.invalid/' }, bound)
+  const merge = (overrides?: Partial<PresignOptions>): PresignOptions => (overrides ? { ...bound, ...overrides } : bound)
+  return {
+    presign: async (request, overrides) => (await presignDetailed(request, merge(overrides))).url,
+    presignDetailed: (request, overrides) => presignDetailed(request, merge(overrides)),
+    presignSync: (request, overrides) => presignSyncDetailed(request, merge(overrides)).url,
+    presignMany: (requests, overrides) => presignMany(requests, merge(overrides)),
+  }
+}
