@@ -115,7 +115,7 @@ function checkValue(name: string, value: string, field: string): string {
     throw new PresignError(
       'InvalidHeader',
       `${field}["${name}"]`,
-      'header values must be printable ASCII without line breaks (tabs and spaces allowed); encode other text first (e.g. RFC 2047 or percent-encoding)',
+      'must be printable ASCII without line breaks (encode other text first)',
     )
   }
   return trimAll(value)
@@ -130,7 +130,7 @@ export function collectHeaders(headers: HeadersInput | undefined, field = 'reque
       throw new PresignError(
         'InvalidHeader',
         field,
-        `header name ${typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : describe(name)} is not a valid HTTP token (letters, digits and !#$%&'*+-.^_\`|~)`,
+        `has a header name that is not an HTTP token: ${typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : describe(name)}`,
       )
     }
     if (typeof value === 'number' && Number.isFinite(value)) value = String(value)
@@ -144,7 +144,7 @@ export function collectHeaders(headers: HeadersInput | undefined, field = 'reque
     else map.set(lower, [v])
   }
   if (typeof headers !== 'object') {
-    throw new PresignError('InvalidHeader', field, `must be an object or an iterable of [name, value] pairs, got ${describe(headers)}`)
+    throw new PresignError('InvalidHeader', field, `must be an object or [name, value] pairs, got ${describe(headers)}`)
   }
   if (Symbol.iterator in headers) {
     for (const entry of headers as Iterable<readonly [string, string]>) {

@@ -1,17 +1,14 @@
 import { PresignError } from './errors.js'
 
-const HEX: string[] = []
-for (let i = 0; i < 256; i++) HEX.push((i < 16 ? '0' : '') + i.toString(16))
-
 /** @internal Lower-case hex of bytes. */
 export function toHex(buffer: ArrayBuffer | Uint8Array): string {
   const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
   let out = ''
-  for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i]!]
+  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
   return out
 }
 
-const encoder = new TextEncoder()
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 /** @internal UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
@@ -25,7 +22,7 @@ export function subtle(): SubtleCrypto {
     throw new PresignError(
       'CryptoUnavailable',
       'globalThis.crypto.subtle',
-      'Web Crypto is not available here (browsers expose it only on secure origins: https:// or localhost)',
+      'is missing (browsers have it only on https:// and localhost pages); use presignSync',
     )
   }
   return s

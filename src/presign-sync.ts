@@ -3,7 +3,7 @@ import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex } from './sha256.js'
 import { stringToSign } from './string-to-sign.js'
 
 const CACHE_SIZE = 64
-const cache = new Map<string, HmacKey>()
+const cache = /* @__PURE__ */ new Map<string, HmacKey>()
 
 let last: { id: string; secret: string; day: string; region: string; service: string; key: HmacKey } | undefined
 
@@ -48,7 +48,10 @@ export function presignSyncDetailed(request: PresignRequest, options: PresignOpt
  * @throws `PresignError` for invalid input
  */
 export function presignSync(request: PresignRequest, options: PresignOptions): string {
-  return presignSyncDetailed(request, options).url
+  const p = prepare(request, options)
+  const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
+  const sts = stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))
+  return pl.unsignedUrl + '&X-Amz-Signature=' + hmacHex(signingKeySync(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service), sts)
 }
 
 /** Forget every signing key cached by the synchronous path. */

@@ -97,7 +97,7 @@ export interface PresignResult {
 }
 
 /** Names of the query parameters this library adds; a URL that already has one is rejected. */
-const AUTH_PARAMS = new Set([
+const AUTH_PARAMS = /* @__PURE__ */ new Set([
   'x-amz-algorithm',
   'x-amz-credential',
   'x-amz-date',
@@ -143,7 +143,7 @@ function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'Inval
     throw new PresignError(
       code,
       field,
-      `must be 1–63 characters from A-Z a-z 0-9 . _ - starting with a letter or digit (e.g. "${example}"), got ${describe(value)}`,
+      `must be 1-63 of A-Z a-z 0-9 . _ - (e.g. "${example}"), got ${describe(value)}`,
     )
   }
   return value
@@ -152,7 +152,7 @@ function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'Inval
 function checkCredentials(credentials: unknown): Credentials {
   const field = 'options.credentials'
   if (credentials === null || typeof credentials !== 'object') {
-    throw new PresignError('InvalidCredentials', field, `must be an object { accessKeyId, secretAccessKey, sessionToken? }, got ${describe(credentials)}`)
+    throw new PresignError('InvalidCredentials', field, `must be { accessKeyId, secretAccessKey, sessionToken? }, got ${describe(credentials)}`)
   }
   const c = credentials as Record<string, unknown>
   const id = c['accessKeyId']
@@ -160,7 +160,7 @@ function checkCredentials(credentials: unknown): Credentials {
     throw new PresignError(
       'InvalidCredentials',
       `${field}.accessKeyId`,
-      `must be a non-empty string of printable ASCII without spaces or "/", got ${describe(id)}`,
+      `must be a non-empty ASCII string without spaces or "/", got ${describe(id)}`,
     )
   }
   const secret = c['secretAccessKey']
@@ -177,10 +177,10 @@ function checkCredentials(credentials: unknown): Credentials {
 /** @internal Parse and validate everything; pure and synchronous. */
 export function prepare(request: PresignRequest, options: PresignOptions): Prepared {
   if (request === null || typeof request !== 'object') {
-    throw new PresignError('InvalidUrl', 'request', `must be an object { method?, url, headers? }, got ${describe(request)}`)
+    throw new PresignError('InvalidUrl', 'request', `must be an object, got ${describe(request)}`)
   }
   if (options === null || typeof options !== 'object') {
-    throw new PresignError('InvalidOption', 'options', `must be an object { credentials, region, service, ... }, got ${describe(options)}`)
+    throw new PresignError('InvalidOption', 'options', `must be an object, got ${describe(options)}`)
   }
   const creds = checkCredentials(options.credentials)
   const region = checkName(options.region, 'options.region', 'InvalidRegion', 'us-east-1')
@@ -199,7 +199,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
 
   const rawMethod = request.method ?? 'GET'
   if (typeof rawMethod !== 'string' || !METHOD.test(rawMethod)) {
-    throw new PresignError('InvalidMethod', 'request.method', `must be an HTTP method such as GET, PUT, HEAD, DELETE or POST, got ${describe(rawMethod)}`)
+    throw new PresignError('InvalidMethod', 'request.method', `must be an HTTP method such as GET or PUT, got ${describe(rawMethod)}`)
   }
   const method = rawMethod.toUpperCase()
 
@@ -209,7 +209,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   }
   const m = URL_PARTS.exec(url)
   if (!m) {
-    throw new PresignError('InvalidUrl', 'request.url', 'must be an absolute URL such as https://bucket.s3.us-east-1.amazonaws.com/key (relative URLs cannot be signed)')
+    throw new PresignError('InvalidUrl', 'request.url', 'must be an absolute http(s) URL')
   }
   const scheme = m[1]!.toLowerCase()
   if (scheme !== 'http' && scheme !== 'https') {
@@ -217,10 +217,10 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   }
   const authority = m[2]!
   if (authority.includes('@')) {
-    throw new PresignError('InvalidUrl', 'request.url', 'must not contain user info ("user:password@"); credentials go in options.credentials')
+    throw new PresignError('InvalidUrl', 'request.url', 'must not contain user info ("user@"); pass options.credentials')
   }
   if (m[5] !== undefined) {
-    throw new PresignError('InvalidUrl', 'request.url', 'must not contain a fragment ("#..."); it is never sent to the server')
+    throw new PresignError('InvalidUrl', 'request.url', 'must not contain a #fragment')
   }
   const hp = HOST_PORT.exec(authority)
   const port = hp?.[2] === undefined ? undefined : Number(hp[2])
@@ -228,7 +228,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
     throw new PresignError(
       'InvalidUrl',
       'request.url',
-      'must have a host of ASCII letters, digits, ".", "-" or "_" (punycode for international names) or an [IPv6] literal, and an optional port in 1..65535',
+      'must have an ASCII host name (punycode) or [IPv6] literal and a port in 1..65535',
     )
   }
   const defaultPort = scheme === 'https' ? 443 : 80
@@ -243,21 +243,21 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
     throw new PresignError(
       'InvalidUrl',
       'request.url',
-      'has a "." or ".." path segment, which browsers and fetch() remove before sending, so the signature could never match; S3 keys with such segments cannot be used in presigned URLs',
+      'has a "." or ".." segment, which URL parsers remove before sending, so the signature could never match',
     )
   }
 
   const query = parseQuery(m[4] ?? '', 'request.url')
   for (const p of query) {
     if (AUTH_PARAMS.has(p.key.toLowerCase())) {
-      throw new PresignError('AlreadySigned', 'request.url', `already has the authentication parameter ${p.key}; presign the URL without X-Amz-* signing parameters`)
+      throw new PresignError('AlreadySigned', 'request.url', `already has the signing parameter ${p.key}`)
     }
   }
 
   const headers = collectHeaders(request.headers, 'request.headers')
   const given = headers.get('host')
   if (given && (given.length !== 1 || given[0]!.toLowerCase() !== host)) {
-    throw new PresignError('InvalidHeader', 'request.headers["host"]', `must match the URL's host (${host}) or be omitted; it is taken from the URL`)
+    throw new PresignError('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${host})`)
   }
   headers.set('host', [host])
 
@@ -344,33 +344,35 @@ function scopeOf(p: Prepared): Scope {
 export function plan(p: Prepared, payloadHash: string): Plan {
   const { scope, credential, encodedToken: token } = scopeOf(p)
   const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
-  const encodedSignedHeaders = uriEncode(signedHeaders)
+  const sh = uriEncode(signedHeaders)
+  const exp = String(p.expiresIn)
+  const signedToken = token !== undefined && p.signSessionToken ? token : undefined
 
-  const auth: QueryParam[] = [
-    { key: 'X-Amz-Algorithm', value: ALGORITHM, hasEquals: true },
-    { key: 'X-Amz-Credential', value: credential, hasEquals: true },
-    { key: 'X-Amz-Date', value: p.amzDate, hasEquals: true },
-    { key: 'X-Amz-SignedHeaders', value: encodedSignedHeaders, hasEquals: true },
-    { key: 'X-Amz-Expires', value: String(p.expiresIn), hasEquals: true },
-  ]
-  if (token !== undefined) auth.push({ key: 'X-Amz-Security-Token', value: token, hasEquals: true })
-  const signedParams = p.query.concat(token !== undefined && !p.signSessionToken ? auth.slice(0, -1) : auth)
-
-  const creq = canonicalRequest({
-    method: p.method,
-    canonicalUri: p.canonicalUri,
-    canonicalQuery: joinCanonicalQuery(signedParams),
-    canonicalHeaders,
-    signedHeaders,
-    payloadHash,
-  })
-
-  let url = p.origin + p.wirePath + '?'
-  const all = p.query.concat(auth)
-  for (let i = 0; i < all.length; i++) {
-    const q = all[i]!
-    url += (i === 0 ? '' : '&') + q.key + (q.hasEquals ? '=' + q.value : '')
+  let canonicalQuery: string
+  let userQuery = ''
+  if (p.query.length === 0) {
+    // The common case: only our parameters, already in sorted order.
+    canonicalQuery =
+      'X-Amz-Algorithm=' + ALGORITHM + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-Expires=' + exp +
+      (signedToken === undefined ? '' : '&X-Amz-Security-Token=' + signedToken) + '&X-Amz-SignedHeaders=' + sh
+  } else {
+    const auth: QueryParam[] = [
+      { key: 'X-Amz-Algorithm', value: ALGORITHM, hasEquals: true },
+      { key: 'X-Amz-Credential', value: credential, hasEquals: true },
+      { key: 'X-Amz-Date', value: p.amzDate, hasEquals: true },
+      { key: 'X-Amz-SignedHeaders', value: sh, hasEquals: true },
+      { key: 'X-Amz-Expires', value: exp, hasEquals: true },
+    ]
+    if (signedToken !== undefined) auth.push({ key: 'X-Amz-Security-Token', value: signedToken, hasEquals: true })
+    canonicalQuery = joinCanonicalQuery(p.query.concat(auth))
+    for (const q of p.query) userQuery += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
   }
+
+  const creq = canonicalRequest({ method: p.method, canonicalUri: p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash })
+  // Existing parameters first, then ours in the order of AWS's reference suite.
+  const url =
+    p.origin + p.wirePath + '?' + userQuery + 'X-Amz-Algorithm=' + ALGORITHM + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' +
+    p.amzDate + '&X-Amz-SignedHeaders=' + sh + '&X-Amz-Expires=' + exp + (token === undefined ? '' : '&X-Amz-Security-Token=' + token)
   return { canonicalRequest: creq, credentialScope: scope, signedHeaders, unsignedUrl: url }
 }
 
@@ -422,5 +424,9 @@ export async function presignDetailed(request: PresignRequest, options: PresignO
  * @throws {PresignError} for invalid input (see its `code` and `field`)
  */
 export async function presign(request: PresignRequest, options: PresignOptions): Promise<string> {
-  return (await presignDetailed(request, options)).url
+  const p = prepare(request, options)
+  const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)))
+  const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
+  const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
+  return pl.unsignedUrl + '&X-Amz-Signature=' + toHex(await hmac(key, sts))
 }

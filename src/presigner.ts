@@ -1,24 +1,27 @@
-import { hmac, sha256Hex, toHex } from './crypto.js'
+import { hmac, toHex } from './crypto.js'
 import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, presignDetailed, result } from './presign.js'
 import { presignSyncDetailed } from './presign-sync.js'
+import { sha256Hex } from './sha256.js'
 import { signingKey } from './signing-key.js'
 import { stringToSign } from './string-to-sign.js'
 
 /**
- * Presign many requests with the same options, overlapping their Web Crypto
- * calls (all canonical-request digests in flight at once, then all HMACs),
- * deriving the signing key once. Resolves to the URLs in request order; rejects
- * with the first `PresignError` before any crypto work if any request is invalid.
+ * Presign many requests with the same options. The hashes (body, canonical
+ * request) are computed synchronously with the built-in SHA-256; the HMACs run
+ * on Web Crypto with the non-extractable signing key, all in flight at once.
+ * Resolves to the URLs in request order; rejects with the first `PresignError`
+ * before any crypto work if any request is invalid.
  */
 export async function presignMany(requests: readonly PresignRequest[], options: PresignOptions): Promise<string[]> {
-  const prepared = requests.map((r) => prepare(r, options))
-  const plans = await Promise.all(prepared.map(async (p) => plan(p, p.payloadHash ?? (await sha256Hex(p.body!)))))
-  const hashes = await Promise.all(plans.map((pl) => sha256Hex(pl.canonicalRequest)))
+  const stringsToSign = requests.map((r) => {
+    const p = prepare(r, options)
+    const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
+    return [p, pl, stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))] as const
+  })
   return Promise.all(
-    prepared.map(async (p, i) => {
-      const sts = stringToSign(p.amzDate, plans[i]!.credentialScope, hashes[i]!)
+    stringsToSign.map(async ([p, pl, sts]) => {
       const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
-      return result(p, plans[i]!, sts, toHex(await hmac(key, sts))).url
+      return result(p, pl, sts, toHex(await hmac(key, sts))).url
     }),
   )
 }

@@ -7,7 +7,7 @@
  * @internal
  */
 
-const K = new Int32Array([
+const K = /* @__PURE__ */ new Int32Array([
   0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01,
   0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc,
   0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
@@ -16,8 +16,8 @@ const K = new Int32Array([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ])
-const IV = new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19])
-const W = new Int32Array(64)
+const IV = /* @__PURE__ */ new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19])
+const W = /* @__PURE__ */ new Int32Array(64)
 
 /** Compress every 64-byte block of `data[0..end)` into `h`. */
 function blocks(h: Int32Array, data: Uint8Array, end: number): void {
@@ -72,8 +72,8 @@ function blocks(h: Int32Array, data: Uint8Array, end: number): void {
 }
 
 /** Scratch buffer reused between calls (grown on demand); holds message + padding. */
-let buf = new Uint8Array(1024)
-const encoder = new TextEncoder()
+let buf = /* @__PURE__ */ new Uint8Array(1024)
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 /** Copy the message (bytes, or a string as UTF-8) into the scratch buffer; returns its byte length. */
 function load(data: string | Uint8Array): number {
@@ -127,8 +127,11 @@ function toBytes(h: Int32Array): Uint8Array {
   return out
 }
 
-const HEX2: string[] = []
-for (let i = 0; i < 256; i++) HEX2.push((i < 16 ? '0' : '') + i.toString(16))
+const HEX2: string[] = /* @__PURE__ */ (() => {
+  const t: string[] = []
+  for (let i = 0; i < 256; i++) t.push((i < 16 ? '0' : '') + i.toString(16))
+  return t
+})()
 function toHexWords(h: Int32Array): string {
   let s = ''
   for (let i = 0; i < 8; i++) {

@@ -20,7 +20,7 @@ async function deriveRaw(secretAccessKey: string, day: string, region: string, s
 
 /** Most derived keys kept; one per (credentials, day, region, service). */
 const CACHE_SIZE = 64
-const cache = new Map<string, Promise<CryptoKey>>()
+const cache = /* @__PURE__ */ new Map<string, Promise<CryptoKey>>()
 
 /**
  * @internal The signing key as a non-extractable `CryptoKey`, derived once per

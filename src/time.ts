@@ -18,8 +18,13 @@ export function toEpochMs(input: DateInput | undefined, field: string, now: () =
   return Math.floor(ms / 1000) * 1000
 }
 
-/** @internal `YYYYMMDDTHHMMSSZ` in UTC. */
+let lastMs = -1
+let lastAmzDate = ''
+
+/** @internal `YYYYMMDDTHHMMSSZ` in UTC (the last one is remembered: most calls sign within the same second). */
 export function toAmzDate(ms: number): string {
+  if (ms === lastMs) return lastAmzDate
   const iso = new Date(ms).toISOString()
-  return iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + 'T' + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z'
+  lastMs = ms
+  return (lastAmzDate = iso.slice(0, 4) + iso.slice(5, 7) + iso.slice(8, 10) + 'T' + iso.slice(11, 13) + iso.slice(14, 16) + iso.slice(17, 19) + 'Z')
 }

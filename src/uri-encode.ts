@@ -1,29 +1,21 @@
 import { PresignError } from './errors.js'
 
 const HEX = '0123456789ABCDEF'
-const PCT: string[] = []
-for (let i = 0; i < 256; i++) PCT.push('%' + HEX[i >> 4] + HEX[i & 15])
+const pct = (b: number): string => '%' + HEX[b >> 4] + HEX[b & 15]
 
-/** 1 for RFC 3986 unreserved characters `A-Za-z0-9-_.~`. */
-const UNRESERVED = new Uint8Array(128)
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c)
-  if (/[A-Za-z0-9\-_.~]/.test(ch)) UNRESERVED[c] = 1
-}
+/** RFC 3986 unreserved: `A-Za-z0-9-_.~`. */
+const isUnreserved = (c: number): boolean =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46 || c === 95 || c === 126
 
 /**
- * Characters that may stay literal in a path as sent on the wire: unreserved,
- * sub-delims, `:`, `@`, `/` and `%` (the start of an escape). Anything else
- * (space, `"<>\^`{|}`, non-ASCII) is percent-encoded the way an HTTP client
- * would send it.
+ * A path as an HTTP client sends it: unreserved, sub-delims, `:`, `@`, `/` and
+ * well-formed `%XX` escapes (hex in upper case). Anything else (space,
+ * `"<>\^`{|}`, non-ASCII, a lower-case escape) needs rewriting.
  */
-const WIRE_SAFE = new Uint8Array(128)
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c)
-  if (/[A-Za-z0-9\-_.~!$&'()*+,;=:@/%]/.test(ch)) WIRE_SAFE[c] = 1
-}
+const WIRE_CLEAN = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[0-9A-F]{2})*$/
+const WIRE_SAFE_CHAR = /[\w\-.~!$&'()*+,;=:@/]/
 
-const ONLY_UNRESERVED = /^[A-Za-z0-9\-_.~]*$/
+const ONLY_UNRESERVED = /^[\w\-.~]*$/
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48
@@ -36,11 +28,11 @@ function hexValue(code: number): number {
 function pushUtf8(out: string[], s: string, i: number, field: string): number {
   const c = s.charCodeAt(i)
   if (c < 0x80) {
-    out.push(PCT[c]!)
+    out.push(pct(c))
     return i
   }
   if (c < 0x800) {
-    out.push(PCT[0xc0 | (c >> 6)]! + PCT[0x80 | (c & 63)]!)
+    out.push(pct(0xc0 | (c >> 6)) + pct(0x80 | (c & 63)))
     return i
   }
   if (c >= 0xd800 && c <= 0xdfff) {
@@ -49,16 +41,14 @@ function pushUtf8(out: string[], s: string, i: number, field: string): number {
       throw new PresignError(
         'InvalidString',
         field,
-        `contains a lone UTF-16 surrogate at index ${i}; it has no UTF-8 encoding (fix the string, e.g. with String.prototype.toWellFormed())`,
+        `has a lone UTF-16 surrogate at index ${i}, which has no UTF-8 encoding`,
       )
     }
     const cp = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00)
-    out.push(
-      PCT[0xf0 | (cp >> 18)]! + PCT[0x80 | ((cp >> 12) & 63)]! + PCT[0x80 | ((cp >> 6) & 63)]! + PCT[0x80 | (cp & 63)]!,
-    )
+    out.push(pct(0xf0 | (cp >> 18)) + pct(0x80 | ((cp >> 12) & 63)) + pct(0x80 | ((cp >> 6) & 63)) + pct(0x80 | (cp & 63)))
     return i + 1
   }
-  out.push(PCT[0xe0 | (c >> 12)]! + PCT[0x80 | ((c >> 6) & 63)]! + PCT[0x80 | (c & 63)]!)
+  out.push(pct(0xe0 | (c >> 12)) + pct(0x80 | ((c >> 6) & 63)) + pct(0x80 | (c & 63)))
   return i
 }
 
@@ -78,7 +68,7 @@ export function uriEncode(value: string, keepSlash = false, field = 'value'): st
   const out: string[] = []
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i)
-    if (c < 128 && (UNRESERVED[c] === 1 || (c === 47 && keepSlash))) out.push(value[i]!)
+    if (isUnreserved(c) || (c === 47 && keepSlash)) out.push(value[i]!)
     else i = pushUtf8(out, value, i, field)
   }
   return out.join('')
@@ -88,7 +78,7 @@ function malformedEscape(field: string, index: number): PresignError {
   return new PresignError(
     'InvalidUrl',
     field,
-    `has a "%" at index ${index} that is not followed by two hex digits; write a literal "%" as %25`,
+    `has a "%" not followed by two hex digits at index ${index} (write "%" as %25)`,
   )
 }
 
@@ -110,9 +100,9 @@ export function canonicalizeComponent(raw: string, field: string): string {
       const lo = hexValue(raw.charCodeAt(i + 2))
       if (hi < 0 || lo < 0) throw malformedEscape(field, i)
       const b = (hi << 4) | lo
-      out.push(b < 128 && UNRESERVED[b] === 1 ? String.fromCharCode(b) : PCT[b]!)
+      out.push(isUnreserved(b) ? String.fromCharCode(b) : pct(b))
       i += 2
-    } else if (c < 128 && UNRESERVED[c] === 1) {
+    } else if (isUnreserved(c)) {
       out.push(raw[i]!)
     } else {
       i = pushUtf8(out, raw, i, field)
@@ -130,15 +120,7 @@ export function canonicalizeComponent(raw: string, field: string): string {
  * @internal
  */
 export function toWirePath(raw: string, field: string): string {
-  let clean = true
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw.charCodeAt(i)
-    if (c >= 128 || WIRE_SAFE[c] !== 1 || (c === 37 && !/^[0-9A-F]{2}$/.test(raw.slice(i + 1, i + 3)))) {
-      clean = false
-      break
-    }
-  }
-  if (clean) return raw
+  if (WIRE_CLEAN.test(raw)) return raw
   const out: string[] = []
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i)
@@ -149,9 +131,9 @@ export function toWirePath(raw: string, field: string): string {
       const hi = hexValue(raw.charCodeAt(i + 1))
       const lo = hexValue(raw.charCodeAt(i + 2))
       if (hi < 0 || lo < 0) throw malformedEscape(field, i)
-      out.push(PCT[(hi << 4) | lo]!)
+      out.push(pct((hi << 4) | lo))
       i += 2
-    } else if (c < 128 && WIRE_SAFE[c] === 1) {
+    } else if (WIRE_SAFE_CHAR.test(raw[i]!)) {
       out.push(raw[i]!)
     } else {
       i = pushUtf8(out, raw, i, field)

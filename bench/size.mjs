@@ -1,0 +1,53 @@
+// npm run size: minified + gzipped size of browser ESM bundles of the built package (dist/), per entry,
+// against budgets. Exits 1 when a budget is exceeded. Prints every figure on every run.
+import { build } from 'esbuild'
+import { gzipSync } from 'node:zlib'
+
+const project = new URL('..', import.meta.url).pathname
+// Budgets in bytes (min+gzip): what was measured when they were set, plus ~3%. Lower them as the code shrinks;
+// raising one needs a reason in the commit message. See README "Performance".
+const entries = [
+  ['presign only', `export { presign } from './dist/index.js'`, 5400],
+  ['presignSync only', `export { presignSync } from './dist/index.js'`, 6650],
+  ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6700],
+  ['whole package', `export * from './dist/index.js'`, 8950],
+]
+const peers = [
+  ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],
+]
+
+async function measure(contents) {
+  const r = await build({
+    stdin: { contents, resolveDir: project, loader: 'js' },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  })
+  const code = r.outputFiles[0].contents
+  return { min: code.length, gz: gzipSync(code, { level: 9 }).length }
+}
+
+let failed = false
+console.log('| entry | min bytes | min+gzip bytes | budget (min+gzip) |')
+console.log('| --- | ---: | ---: | ---: |')
+for (const [name, contents, budget] of entries) {
+  const { min, gz } = await measure(contents)
+  const over = gz > budget
+  failed ||= over
+  console.log(`| ${name} | ${min} | ${gz} | ${budget}${over ? ' **EXCEEDED**' : ''} |`)
+}
+for (const [name, contents] of peers) {
+  try {
+    const { min, gz } = await measure(contents)
+    console.log(`| ${name} | ${min} | ${gz} | — |`)
+  } catch {
+    console.log(`| ${name} | not installed | | |`)
+  }
+}
+if (failed) {
+  console.error('size budget exceeded')
+  process.exit(1)
+}
