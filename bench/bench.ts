@@ -17,7 +17,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import aws4 from 'aws4'
 import { AwsV4Signer } from 'aws4fetch'
 import { build } from 'esbuild'
-import { createPresigner, presign, presignMany, presignSync, type PresignOptions } from '../src/index.js'
+import { createPresigner, presign, presignMany, presignSync, verifyPresigned, type PresignOptions } from '../src/index.js'
 import { plan, prepare } from '../src/presign.js'
 import { stringToSign } from '../src/string-to-sign.js'
 
@@ -310,6 +310,8 @@ async function main(): Promise<void> {
   // presign vs presignSync vs presignMany.
   const options: PresignOptions = { credentials: { accessKeyId, secretAccessKey }, region, service: 's3', expiresIn }
   const requests = Array.from({ length: 64 }, (_, n) => ({ url: `${url}?n=${n}` }))
+  const signedUrl = presignSync({ url }, options)
+  const verifyOptions = { credentials: () => ({ accessKeyId, secretAccessKey }), region }
   const many: Case[] = [
     { name: 'presignSync', async: false, op: () => presignSync({ url }, options) },
     { name: 'presign', async: true, op: () => presign({ url }, options) },
@@ -317,6 +319,15 @@ async function main(): Promise<void> {
     { name: 'Promise.all of 64 presign (per URL)', async: true, perOp: 64, op: () => Promise.all(requests.map((r) => presign(r, options))) },
   ]
   for (const c of many) await checked(c.name, c.op)
+  const verifyCase: Case = {
+    name: 'verifyPresigned (Web Crypto)',
+    async: true,
+    op: async () => {
+      if (!(await verifyPresigned({ method: 'GET', url: signedUrl }, verifyOptions)).ok) throw new Error('verify failed')
+    },
+  }
+  await verifyCase.op()
+  many.push(verifyCase)
   const med = await group('presign vs presignSync vs presignMany', many, 'presignSync')
   console.log(`\n- presignMany per URL: ${med.get('presignMany (64 per call, per URL)')!.toFixed(1)} µs (target ≤ 30 µs)`)
 
