@@ -1,0 +1,336 @@
+/**
+ * `sigv4-presign`: the `aws s3 presign` experience without the AWS CLI or an SDK.
+ * The only module that uses Node built-ins; the library never imports it.
+ */
+import { readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { type Credentials, PresignError, type PresignResult, presignDetailed, presignS3Detailed, verifyPresigned } from './index.js'
+
+declare const __VERSION__: string | undefined
+
+const HELP = `Usage:
+  sigv4-presign s3://BUCKET/KEY [options]        presign an S3 object URL (like \`aws s3 presign\`)
+  sigv4-presign url URL --service S [options]    presign any URL for any AWS service
+  sigv4-presign explain URL [options]            decode a presigned URL; verify it when credentials are available
+
+Options:
+  --expires-in SECONDS      1..604800 (default 3600)
+  --method METHOD           GET, PUT, HEAD, DELETE, POST ... (default GET)
+  --region REGION           signing region (default: AWS_REGION, AWS_DEFAULT_REGION, profile region)
+  --endpoint-url URL        custom S3 endpoint (MinIO, R2, http://127.0.0.1:9000 ...)
+  --path-style              https://endpoint/bucket/key instead of https://bucket.endpoint/key
+  --content-type TYPE       sign a Content-Type header (the client must send it)
+  --response-content-disposition VALUE   ask S3 to send this Content-Disposition
+  --service SERVICE         (url) service of the credential scope, e.g. execute-api, sts
+  --header 'Name: value'    (url, explain) a header the client will send; repeatable
+  --profile NAME            profile in ~/.aws/credentials and ~/.aws/config
+  --json                    print JSON: url, method, signedAt, expiresAt, signedHeaders, headers to send
+  -h, --help                this help
+  -v, --version             the version
+
+Credentials, as the AWS CLI resolves them: --profile; AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN;
+AWS_PROFILE; ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
+Static keys only: credential_process, SSO, assumed roles and instance metadata are not supported.`
+
+/** A usage error: one line on stderr, exit code 2. */
+class UsageError extends Error {}
+
+type Env = Readonly<Record<string, string | undefined>>
+
+interface Args {
+  positional: string[]
+  flags: Map<string, string[]>
+}
+
+const VALUE_FLAGS = new Set([
+  'expires-in',
+  'method',
+  'region',
+  'endpoint-url',
+  'content-type',
+  'response-content-disposition',
+  'service',
+  'header',
+  'profile',
+])
+const BOOL_FLAGS = new Set(['path-style', 'json', 'help', 'version'])
+
+function parseArgs(argv: readonly string[]): Args {
+  const positional: string[] = []
+  const flags = new Map<string, string[]>()
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '-h') flags.set('help', ['true'])
+    else if (arg === '-v') flags.set('version', ['true'])
+    else if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=')
+      const name = arg.slice(2, eq < 0 ? undefined : eq)
+      if (BOOL_FLAGS.has(name)) {
+        flags.set(name, ['true'])
+        continue
+      }
+      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option --${name}; see --help`)
+      const value = eq < 0 ? argv[++i] : arg.slice(eq + 1)
+      if (value === undefined) throw new UsageError(`--${name} needs a value`)
+      flags.set(name, [...(flags.get(name) ?? []), value])
+    } else positional.push(arg)
+  }
+  return { positional, flags }
+}
+
+const flag = (args: Args, name: string): string | undefined => args.flags.get(name)?.at(-1)
+
+/** An INI file as the AWS CLI reads it: `[section]`, `key = value`, full-line `#`/`;` comments, indented sub-keys. */
+function parseIni(text: string): Map<string, Map<string, string>> {
+  const sections = new Map<string, Map<string, string>>()
+  let current: Map<string, string> | undefined
+  let parent: string | undefined
+  for (const raw of text.split(/\r?\n/)) {
+    if (/^\s*([#;].*)?$/.test(raw)) continue
+    const section = /^\s*\[\s*([^\]]+?)\s*\]\s*$/.exec(raw)
+    if (section) {
+      current = sections.get(section[1]!) ?? new Map<string, string>()
+      sections.set(section[1]!, current)
+      parent = undefined
+      continue
+    }
+    const kv = /^(\s*)([^=]+?)\s*=\s*(.*?)\s*$/.exec(raw)
+    if (!kv || !current) continue
+    if (kv[1] !== '' && parent !== undefined) {
+      current.set(`${parent}.${kv[2]}`, kv[3]!) // nested, e.g. "s3 =" then "  addressing_style = path"
+    } else {
+      current.set(kv[2]!, kv[3]!)
+      parent = kv[3] === '' ? kv[2] : undefined
+    }
+  }
+  return sections
+}
+
+function readIni(path: string): Map<string, Map<string, string>> | undefined {
+  try {
+    return parseIni(readFileSync(path, 'utf8'))
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`)
+  }
+}
+
+interface Resolved {
+  credentials: Credentials
+  region: string | undefined
+  endpoint: string | undefined
+  pathStyle: boolean
+}
+
+const UNSUPPORTED = ['credential_process', 'sso_session', 'sso_start_url', 'role_arn', 'web_identity_token_file', 'credential_source']
+
+/** Resolve credentials, region and endpoint the way the AWS CLI does (static credentials only). */
+function resolveConfig(args: Args, env: Env, home: string, needCredentials = true): Resolved | undefined {
+  const explicitProfile = flag(args, 'profile')
+  const profile = explicitProfile ?? env['AWS_PROFILE'] ?? env['AWS_DEFAULT_PROFILE'] ?? 'default'
+  const credentialsFile = env['AWS_SHARED_CREDENTIALS_FILE'] ?? join(home, '.aws', 'credentials')
+  const configFile = env['AWS_CONFIG_FILE'] ?? join(home, '.aws', 'config')
+  const creds = readIni(credentialsFile)
+  const config = readIni(configFile)
+  const fromCredentials = creds?.get(profile)
+  const fromConfig = config?.get(profile === 'default' ? 'default' : `profile ${profile}`) ?? (profile === 'default' ? undefined : config?.get(profile))
+  const profileNamed = explicitProfile !== undefined || env['AWS_PROFILE'] !== undefined || env['AWS_DEFAULT_PROFILE'] !== undefined
+  if (profileNamed && !fromCredentials && !fromConfig) {
+    throw new UsageError(
+      `profile "${profile}" not found in ${credentialsFile} or ${configFile}; check the name (--profile / AWS_PROFILE) or create it with \`aws configure --profile ${profile}\``,
+    )
+  }
+
+  let credentials: Credentials | undefined
+  // An explicit --profile overrides the environment's keys, as in the AWS CLI.
+  if (explicitProfile === undefined && env['AWS_ACCESS_KEY_ID'] && env['AWS_SECRET_ACCESS_KEY']) {
+    credentials = { accessKeyId: env['AWS_ACCESS_KEY_ID'], secretAccessKey: env['AWS_SECRET_ACCESS_KEY'], sessionToken: env['AWS_SESSION_TOKEN'] || undefined }
+  } else {
+    for (const source of [fromCredentials, fromConfig]) {
+      const id = source?.get('aws_access_key_id')
+      const secret = source?.get('aws_secret_access_key')
+      if (id && secret) {
+        credentials = { accessKeyId: id, secretAccessKey: secret, sessionToken: source?.get('aws_session_token') || undefined }
+        break
+      }
+    }
+  }
+  if (!credentials && needCredentials) {
+    const found = UNSUPPORTED.filter((k) => fromConfig?.has(k) || fromCredentials?.has(k))
+    if (found.length) {
+      throw new UsageError(
+        `profile "${profile}" uses ${found.join(', ')}, which sigv4-presign does not support (static keys only); export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (e.g. from \`aws configure export-credentials --profile ${profile} --format env\`)`,
+      )
+    }
+    throw new UsageError(
+      'no AWS credentials found; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or use --profile NAME with keys in ~/.aws/credentials (instance metadata and SSO are not supported)',
+    )
+  }
+  const region = flag(args, 'region') ?? env['AWS_REGION'] ?? env['AWS_DEFAULT_REGION'] ?? fromConfig?.get('region')
+  const endpoint =
+    flag(args, 'endpoint-url') ?? env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'] ?? fromConfig?.get('s3.endpoint_url') ?? fromConfig?.get('endpoint_url')
+  const pathStyle = args.flags.has('path-style') || fromConfig?.get('s3.addressing_style') === 'path'
+  return credentials ? { credentials, region, endpoint, pathStyle } : undefined
+}
+
+function parseExpires(args: Args): number | undefined {
+  const text = flag(args, 'expires-in')
+  if (text === undefined) return undefined
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 604800) {
+    throw new UsageError(`--expires-in must be a whole number of seconds in 1..604800 (7 days), got "${text}"`)
+  }
+  return Number(text)
+}
+
+function parseHeaders(args: Args): Array<[string, string]> {
+  const headers: Array<[string, string]> = []
+  for (const h of args.flags.get('header') ?? []) {
+    const i = h.indexOf(':')
+    if (i <= 0) throw new UsageError(`--header must look like 'Name: value', got "${h}"`)
+    headers.push([h.slice(0, i).trim(), h.slice(i + 1).trim()])
+  }
+  const contentType = flag(args, 'content-type')
+  if (contentType !== undefined) headers.push(['content-type', contentType])
+  return headers
+}
+
+function output(result: PresignResult, json: boolean): string {
+  if (!json) return result.url
+  return JSON.stringify(
+    {
+      url: result.url,
+      method: result.method,
+      signedAt: result.signedAt.toISOString(),
+      expiresAt: result.expiresAt.toISOString(),
+      expiresIn: Math.round((result.expiresAt.getTime() - result.signedAt.getTime()) / 1000),
+      signedHeaders: result.signedHeaders,
+      headers: result.headers,
+    },
+    null,
+    2,
+  )
+}
+
+async function presignS3Command(uri: string, args: Args, env: Env, home: string): Promise<string> {
+  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)
+  if (!m) throw new UsageError(`"${uri}" is not an S3 object URI; write s3://BUCKET/KEY (the key may contain "/")`)
+  const conf = resolveConfig(args, env, home)!
+  if (!conf.region) throw new UsageError('no region; pass --region REGION or set AWS_REGION (or region in ~/.aws/config)')
+  const disposition = flag(args, 'response-content-disposition')
+  const result = await presignS3Detailed(
+    {
+      bucket: m[1]!,
+      key: m[2]!,
+      region: conf.region,
+      endpoint: conf.endpoint,
+      forcePathStyle: conf.pathStyle ? true : undefined,
+      responseOverrides: disposition === undefined ? undefined : { contentDisposition: disposition },
+    },
+    { credentials: conf.credentials, method: flag(args, 'method'), headers: parseHeaders(args), expiresIn: parseExpires(args) },
+  )
+  return output(result, args.flags.has('json'))
+}
+
+async function presignUrlCommand(url: string | undefined, args: Args, env: Env, home: string): Promise<string> {
+  if (!url) throw new UsageError('url needs a URL: sigv4-presign url https://... --service SERVICE --region REGION')
+  const service = flag(args, 'service')
+  if (!service) throw new UsageError('url needs --service (e.g. s3, execute-api, sts)')
+  const conf = resolveConfig(args, env, home)!
+  if (!conf.region) throw new UsageError('no region; pass --region REGION or set AWS_REGION')
+  const result = await presignDetailed(
+    { method: flag(args, 'method'), url, headers: parseHeaders(args) },
+    { credentials: conf.credentials, region: conf.region, service, expiresIn: parseExpires(args) },
+  )
+  return output(result, args.flags.has('json'))
+}
+
+function duration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000)
+  if (s < 120) return `${s} s`
+  if (s < 7200) return `${Math.round(s / 60)} min`
+  if (s < 172800) return `${Math.round(s / 3600)} h`
+  return `${Math.round(s / 86400)} days`
+}
+
+async function explainCommand(url: string | undefined, args: Args, env: Env, home: string, now: number): Promise<string> {
+  if (!url) throw new UsageError('explain needs a presigned URL')
+  const q = url.indexOf('?')
+  const params = new Map<string, string>()
+  for (const pair of (q < 0 ? '' : url.slice(q + 1)).split('&')) {
+    const eq = pair.indexOf('=')
+    if (eq < 0) continue
+    try {
+      params.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)))
+    } catch {
+      throw new UsageError('the URL has malformed percent-encoding in its query')
+    }
+  }
+  const credential = params.get('X-Amz-Credential')
+  const date = params.get('X-Amz-Date')
+  if (!credential || !date) throw new UsageError('this is not a SigV4 presigned URL (no X-Amz-Credential / X-Amz-Date)')
+  const [accessKeyId, day, region, service] = credential.split('/')
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date)
+  const signedAt = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN
+  const expires = Number(params.get('X-Amz-Expires'))
+  const expiresAt = signedAt + expires * 1000
+  const lines = [
+    `access key id:  ${accessKeyId}`,
+    `scope:          ${day} / ${region} / ${service}`,
+    `signed at:      ${Number.isFinite(signedAt) ? new Date(signedAt).toISOString() : `invalid (${date})`}`,
+    `expires at:     ${Number.isFinite(expiresAt) ? new Date(expiresAt).toISOString() : 'invalid'} (X-Amz-Expires ${params.get('X-Amz-Expires')})`,
+    `time left:      ${!Number.isFinite(expiresAt) ? 'unknown' : expiresAt >= now ? duration(expiresAt - now) : `expired ${duration(now - expiresAt)} ago`}`,
+    `signed headers: ${params.get('X-Amz-SignedHeaders')}`,
+    `session token:  ${params.has('X-Amz-Security-Token') ? 'present' : 'none'}`,
+  ]
+  const conf = resolveConfig(args, env, home, false)
+  if (!conf) {
+    lines.push('signature:      not checked (no credentials found)')
+  } else if (conf.credentials.accessKeyId !== accessKeyId) {
+    lines.push(`signature:      not checked (your credentials are for ${conf.credentials.accessKeyId}, not ${accessKeyId})`)
+  } else {
+    const result = await verifyPresigned(
+      { method: flag(args, 'method') ?? 'GET', url, headers: parseHeaders(args) },
+      { credentials: () => conf.credentials, service: service ?? 's3', now, clockSkew: 900 },
+    )
+    if (result.ok) lines.push('signature:      valid for these credentials')
+    else {
+      lines.push(`signature:      INVALID: ${result.code} (${result.s3Code}): ${result.message}`)
+      if (result.canonicalRequest) lines.push('canonical request:', result.canonicalRequest, 'string to sign:', result.stringToSign ?? '')
+    }
+  }
+  return lines.join('\n')
+}
+
+/** Run the CLI; returns the exit code. */
+async function run(argv: readonly string[], env: Env, io: { out: (s: string) => void; err: (s: string) => void }, home = homedir(), now = Date.now()): Promise<number> {
+  try {
+    const args = parseArgs(argv)
+    if (args.flags.has('help')) {
+      io.out(HELP)
+      return 0
+    }
+    if (args.flags.has('version')) {
+      io.out(typeof __VERSION__ === 'string' ? __VERSION__ : 'dev')
+      return 0
+    }
+    const [first, second] = args.positional
+    if (first === undefined) throw new UsageError('nothing to do; try: sigv4-presign s3://BUCKET/KEY --expires-in 60 (see --help)')
+    if (first === 'url') io.out(await presignUrlCommand(second, args, env, home))
+    else if (first === 'explain') io.out(await explainCommand(second, args, env, home, now))
+    else if (first.startsWith('s3://')) io.out(await presignS3Command(first, args, env, home))
+    else throw new UsageError(`unknown command "${first}"; expected s3://BUCKET/KEY, url or explain (see --help)`)
+    return 0
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof PresignError) {
+      io.err(`sigv4-presign: ${e.message}`)
+      return 2
+    }
+    io.err(`sigv4-presign: unexpected error: ${(e as Error).message}`)
+    return 1
+  }
+}
+
+run(process.argv.slice(2), process.env, { out: (s) => process.stdout.write(s + '\n'), err: (s) => process.stderr.write(s + '\n') }).then((code) => {
+  process.exitCode = code
+})

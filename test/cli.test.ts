@@ -1,0 +1,226 @@
+/** The built CLI (dist/cli.js), run as a subprocess with a temporary HOME and a clean environment. */
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeEach, describe, expect, test } from 'vitest'
+import { presign, verifyPresigned } from '../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
+import { projectRoot } from './helpers/suite.js'
+
+const cli = join(projectRoot, 'dist', 'cli.js')
+const built = existsSync(cli)
+if (!built) console.warn('!!! dist/cli.js not built: run `npm run build` (npm test does) to test the CLI')
+const version = (JSON.parse(await import('node:fs').then((fs) => fs.readFileSync(join(projectRoot, 'package.json'), 'utf8'))) as { version: string }).version
+
+const homes: string[] = []
+let home = ''
+beforeEach(() => {
+  home = mkdtempSync(join(tmpdir(), 'sigv4-cli-home-'))
+  homes.push(home)
+})
+afterAll(() => {
+  for (const h of homes) rmSync(h, { recursive: true, force: true })
+})
+
+const ENV_KEYS = { AWS_ACCESS_KEY_ID: DOC_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: DOC_SECRET }
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: home, ...env }, encoding: 'utf8', timeout: 20_000 })
+  expect(r.stdout + r.stderr).not.toContain(DOC_SECRET)
+  expect(r.stdout + r.stderr).not.toContain('FILESECRET')
+  return { code: r.status, out: r.stdout.trim(), err: r.stderr.trim() }
+}
+
+function writeAws(files: { credentials?: string; config?: string }) {
+  mkdirSync(join(home, '.aws'), { recursive: true })
+  if (files.credentials !== undefined) writeFileSync(join(home, '.aws', 'credentials'), files.credentials)
+  if (files.config !== undefined) writeFileSync(join(home, '.aws', 'config'), files.config)
+}
+
+const q = (url: string, name: string) => new URL(url).searchParams.get(name)
+
+async function verifies(url: string, secret = DOC_SECRET, method = 'GET', headers: Record<string, string> = {}) {
+  const service = q(url, 'X-Amz-Credential')!.split('/')[3]
+  return (await verifyPresigned({ method, url, headers }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret }), service })).ok
+}
+
+function botocoreSignature(url: string, secret: string, method = 'GET'): string | undefined {
+  const script = `
+import sys, datetime
+from unittest import mock
+from urllib.parse import urlsplit, parse_qsl, urlencode, quote
+import botocore.auth, botocore.credentials, botocore.awsrequest
+url, secret, method = sys.argv[1], sys.argv[2], sys.argv[3]
+parts = urlsplit(url)
+params = dict(parse_qsl(parts.query, keep_blank_values=True))
+akid, day, region, service, _ = params['X-Amz-Credential'].split('/')
+date = datetime.datetime.strptime(params['X-Amz-Date'], '%Y%m%dT%H%M%SZ')
+rest = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith('X-Amz-')]
+bare = parts.scheme + '://' + parts.netloc + parts.path + ('?' + urlencode(rest, quote_via=quote) if rest else '')
+creds = botocore.credentials.Credentials(akid, secret, params.get('X-Amz-Security-Token'))
+cls = botocore.auth.S3SigV4QueryAuth if service == 's3' else botocore.auth.SigV4QueryAuth
+auth = cls(creds, service, region, expires=int(params['X-Amz-Expires']))
+req = botocore.awsrequest.AWSRequest(method=method, url=bare)
+with mock.patch('botocore.auth.get_current_datetime', return_value=date):
+    auth.add_auth(req)
+print(dict(parse_qsl(urlsplit(req.url).query))['X-Amz-Signature'])
+`
+  const r = spawnSync('python3', ['-c', script, url, secret, method], { encoding: 'utf8', timeout: 20_000 })
+  if (r.status !== 0) {
+    if (process.env['CI']) throw new Error(`python3/botocore failed: ${r.stderr}`)
+    console.warn(`!!! python3 with botocore unavailable, skipping the botocore cross-check: ${r.stderr.split('\n').at(-2)}`)
+    return undefined
+  }
+  return r.stdout.trim()
+}
+
+describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
+  test('README first command: env credentials, s3://bucket/key, --expires-in 60', async () => {
+    const r = run(['s3://examplebucket/test.txt', '--expires-in', '60'], { ...ENV_KEYS, AWS_REGION: 'us-east-1' })
+    expect(r.code).toBe(0)
+    expect(r.err).toBe('')
+    expect(r.out).toMatch(/^https:\/\/examplebucket\.s3\.us-east-1\.amazonaws\.com\/test\.txt\?X-Amz-Algorithm=AWS4-HMAC-SHA256&.*X-Amz-Expires=60&X-Amz-Signature=[0-9a-f]{64}$/)
+    expect(await verifies(r.out)).toBe(true)
+    const boto = botocoreSignature(r.out, DOC_SECRET)
+    if (boto !== undefined) expect(boto).toBe(q(r.out, 'X-Amz-Signature'))
+  })
+
+  test('keys with spaces and unicode; PUT with content-type; response-content-disposition; botocore agrees', async () => {
+    const r = run(['s3://my-bucket/dir/a b+é.txt', '--method', 'PUT', '--content-type', 'text/plain', '--response-content-disposition', 'attachment; filename="x.txt"', '--json'], { ...ENV_KEYS, AWS_REGION: 'eu-west-1' })
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.out)
+    expect(Object.keys(j).sort()).toEqual(['expiresAt', 'expiresIn', 'headers', 'method', 'signedAt', 'signedHeaders', 'url'])
+    expect(j.method).toBe('PUT')
+    expect(j.expiresIn).toBe(3600)
+    expect(Date.parse(j.expiresAt) - Date.parse(j.signedAt)).toBe(3600_000)
+    expect(j.signedHeaders).toEqual(['content-type', 'host'])
+    expect(j.headers).toEqual({ 'content-type': 'text/plain' })
+    expect(j.url).toContain('/dir/a%20b%2B%C3%A9.txt?response-content-disposition=attachment%3B%20filename%3D%22x.txt%22&')
+    expect(await verifies(j.url, DOC_SECRET, 'PUT', { 'content-type': 'text/plain' })).toBe(true)
+  })
+
+  test('url: any service, --header, botocore agrees', async () => {
+    const r = run(['url', 'https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15', '--service', 'sts', '--region', 'us-east-1'], ENV_KEYS)
+    expect(r.code).toBe(0)
+    expect(await verifies(r.out)).toBe(true)
+    const boto = botocoreSignature(r.out, DOC_SECRET)
+    if (boto !== undefined) expect(boto).toBe(q(r.out, 'X-Amz-Signature'))
+    const h = run(['url', 'https://abc.execute-api.us-east-1.amazonaws.com/prod/x', '--service', 'execute-api', '--region', 'us-east-1', '--header', 'x-api-key: k1', '--json'], ENV_KEYS)
+    expect(JSON.parse(h.out).signedHeaders).toEqual(['host', 'x-api-key'])
+  })
+
+  test('profile from ~/.aws/credentials, region from [profile x] in ~/.aws/config; comments and spaces', async () => {
+    writeAws({
+      credentials: `# comment\n[default]\naws_access_key_id=AKIADEFAULT\naws_secret_access_key=FILESECRET-default\n\n; another comment\n[dev]\n  aws_access_key_id   =   AKIADEV  \naws_secret_access_key = FILESECRET-dev\naws_session_token = TOKENDEV\n`,
+      config: `[default]\nregion = us-west-2\n\n[profile dev]\nregion = eu-central-1\n`,
+    })
+    const d = run(['s3://b1/k'])
+    expect(d.code).toBe(0)
+    expect(q(d.out, 'X-Amz-Credential')).toMatch(/^AKIADEFAULT\/\d{8}\/us-west-2\/s3\/aws4_request$/)
+    expect(await verifies(d.out, 'FILESECRET-default')).toBe(true)
+    const p = run(['s3://b1/k', '--profile', 'dev'])
+    expect(q(p.out, 'X-Amz-Credential')).toMatch(/^AKIADEV\/\d{8}\/eu-central-1\//)
+    expect(q(p.out, 'X-Amz-Security-Token')).toBe('TOKENDEV')
+    expect(await verifies(p.out, 'FILESECRET-dev')).toBe(true)
+    const e = run(['s3://b1/k'], { AWS_PROFILE: 'dev' })
+    expect(q(e.out, 'X-Amz-Credential')).toMatch(/^AKIADEV\//)
+  })
+
+  test('resolution order: --profile > env keys > AWS_PROFILE; --region > AWS_REGION > AWS_DEFAULT_REGION > config', () => {
+    writeAws({ credentials: '[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = FILESECRET\n', config: '[profile dev]\nregion = ap-south-1\n[default]\nregion = sa-east-1\n' })
+    const cred = (out: string) => q(out, 'X-Amz-Credential')!.split('/')
+    expect(cred(run(['s3://b/k'], { ...ENV_KEYS, AWS_PROFILE: 'dev' }).out)[0]).toBe(DOC_CREDENTIALS.accessKeyId)
+    expect(cred(run(['s3://b/k', '--profile', 'dev'], ENV_KEYS).out)[0]).toBe('AKIADEV')
+    expect(cred(run(['s3://b/k'], ENV_KEYS).out)[2]).toBe('sa-east-1')
+    expect(cred(run(['s3://b/k'], { ...ENV_KEYS, AWS_DEFAULT_REGION: 'eu-west-3' }).out)[2]).toBe('eu-west-3')
+    expect(cred(run(['s3://b/k'], { ...ENV_KEYS, AWS_DEFAULT_REGION: 'eu-west-3', AWS_REGION: 'eu-north-1' }).out)[2]).toBe('eu-north-1')
+    expect(cred(run(['s3://b/k', '--region', 'us-east-2'], { ...ENV_KEYS, AWS_REGION: 'eu-north-1' }).out)[2]).toBe('us-east-2')
+    expect(cred(run(['s3://b/k', '--profile', 'dev']).out)[2]).toBe('ap-south-1')
+  })
+
+  test('AWS_SHARED_CREDENTIALS_FILE and AWS_CONFIG_FILE; keys in the config file; missing files are fine', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sigv4-cli-files-'))
+    homes.push(dir)
+    writeFileSync(join(dir, 'creds'), '[ci]\naws_access_key_id = AKIACI\naws_secret_access_key = FILESECRET\n')
+    writeFileSync(join(dir, 'conf'), '[profile ci]\nregion = ca-central-1\n[profile cfgonly]\naws_access_key_id = AKIACFG\naws_secret_access_key = FILESECRET2\nregion = me-south-1\n')
+    const env = { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'creds'), AWS_CONFIG_FILE: join(dir, 'conf') }
+    expect(q(run(['s3://b/k', '--profile', 'ci'], env).out, 'X-Amz-Credential')).toMatch(/^AKIACI\/\d{8}\/ca-central-1\//)
+    expect(q(run(['s3://b/k', '--profile', 'cfgonly'], env).out, 'X-Amz-Credential')).toMatch(/^AKIACFG\/\d{8}\/me-south-1\//)
+    const none = run(['s3://b/k', '--region', 'us-east-1'], { AWS_SHARED_CREDENTIALS_FILE: join(dir, 'nope'), AWS_CONFIG_FILE: join(dir, 'nope2'), ...ENV_KEYS })
+    expect(none.code).toBe(0)
+  })
+
+  test('endpoint_url and s3.addressing_style from config; --endpoint-url and --path-style flags', () => {
+    writeAws({ credentials: '[minio]\naws_access_key_id = minioadmin\naws_secret_access_key = FILESECRET\n', config: '[profile minio]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:9000\n[profile vh]\nregion = us-east-1\ns3 =\n  addressing_style = path\n' })
+    expect(run(['s3://bucket/key.txt', '--profile', 'minio']).out).toMatch(/^http:\/\/127\.0\.0\.1:9000\/bucket\/key\.txt\?/)
+    expect(run(['s3://bucket/key.txt', '--endpoint-url', 'https://acct.r2.cloudflarestorage.com', '--region', 'auto'], ENV_KEYS).out).toMatch(/^https:\/\/acct\.r2\.cloudflarestorage\.com\/bucket\/key\.txt\?/)
+    expect(run(['s3://bucket/key.txt', '--region', 'us-east-1', '--path-style'], ENV_KEYS).out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
+    writeAws({ credentials: '[vh]\naws_access_key_id = AKIAVH\naws_secret_access_key = FILESECRET\n' })
+    expect(run(['s3://bucket/key.txt', '--profile', 'vh']).out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
+  })
+
+  test.each([
+    ['no credentials', ['s3://b/k', '--region', 'us-east-1'], {}, /no AWS credentials found; set AWS_ACCESS_KEY_ID/],
+    ['bad s3 URI', ['s3://bucket-only'], ENV_KEYS, /is not an S3 object URI; write s3:\/\/BUCKET\/KEY/],
+    ['expiry 0', ['s3://b/k', '--expires-in', '0', '--region', 'us-east-1'], ENV_KEYS, /--expires-in must be a whole number of seconds in 1\.\.604800/],
+    ['expiry too long', ['s3://b/k', '--expires-in', '604801', '--region', 'us-east-1'], ENV_KEYS, /1\.\.604800/],
+    ['expiry not a number', ['s3://b/k', '--expires-in', 'soon', '--region', 'us-east-1'], ENV_KEYS, /got "soon"/],
+    ['unknown profile', ['s3://b/k', '--profile', 'ghost'], {}, /profile "ghost" not found/],
+    ['unknown AWS_PROFILE', ['s3://b/k'], { AWS_PROFILE: 'ghost' }, /profile "ghost" not found/],
+    ['no region', ['s3://b/k'], ENV_KEYS, /no region; pass --region/],
+    ['unknown option', ['s3://b/k', '--frobnicate'], ENV_KEYS, /unknown option --frobnicate/],
+    ['unknown command', ['list'], ENV_KEYS, /unknown command "list"/],
+    ['url without --service', ['url', 'https://h/'], ENV_KEYS, /url needs --service/],
+    ['bad header', ['url', 'https://h/', '--service', 'x', '--region', 'r', '--header', 'nocolon'], ENV_KEYS, /--header must look like 'Name: value'/],
+    ['bad bucket', ['s3://Bad Bucket/k', '--region', 'us-east-1'], ENV_KEYS, /location\.bucket/],
+  ] as const)('error: %s (exit 2, one line, names the fix)', (_name, args, env, message) => {
+    const r = run([...args], { ...env })
+    expect(r.code).toBe(2)
+    expect(r.out).toBe('')
+    expect(r.err.split('\n')).toHaveLength(1)
+    expect(r.err).toMatch(/^sigv4-presign: /)
+    expect(r.err).toMatch(message)
+  })
+
+  test('credential_process / SSO profiles: a clear error naming what was found', () => {
+    writeAws({ config: '[profile sso]\nsso_session = corp\nregion = us-east-1\n[profile proc]\ncredential_process = /bin/get-creds\n' })
+    const sso = run(['s3://b/k', '--profile', 'sso'])
+    expect(sso.code).toBe(2)
+    expect(sso.err).toMatch(/profile "sso" uses sso_session, which sigv4-presign does not support/)
+    const proc = run(['s3://b/k', '--profile', 'proc', '--region', 'us-east-1'])
+    expect(proc.err).toMatch(/uses credential_process/)
+  })
+
+  test('--help and --version', () => {
+    const h = run(['--help'])
+    expect(h.code).toBe(0)
+    expect(h.out).toContain('sigv4-presign s3://BUCKET/KEY')
+    expect(h.out).toContain('--expires-in')
+    expect(run(['-v']).out).toBe(version)
+    expect(run(['--version']).out).toBe(version)
+  })
+
+  test('explain: decodes, verifies with available credentials, says why it fails', async () => {
+    const fresh = await presign({ url: 'https://b.s3.us-east-1.amazonaws.com/k' }, { credentials: { ...DOC_CREDENTIALS, sessionToken: 'T' }, region: 'us-east-1', service: 's3', expiresIn: 600 })
+    const ok = run(['explain', fresh], ENV_KEYS)
+    expect(ok.code).toBe(0)
+    expect(ok.out).toContain(`access key id:  ${DOC_CREDENTIALS.accessKeyId}`)
+    expect(ok.out).toMatch(/scope:\s+\d{8} \/ us-east-1 \/ s3/)
+    expect(ok.out).toMatch(/time left:\s+(9|10) min/)
+    expect(ok.out).toContain('session token:  present')
+    expect(ok.out).toContain('signature:      valid for these credentials')
+    const old = await presign({ url: 'https://b.s3.us-east-1.amazonaws.com/k' }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', expiresIn: 60, signingDate: Date.now() - 3600_000 })
+    const expired = run(['explain', old], ENV_KEYS)
+    expect(expired.out).toMatch(/time left:\s+expired 59 min ago/)
+    expect(expired.out).toContain('INVALID: Expired (AccessDenied): Request has expired')
+    const tampered = run(['explain', fresh.replace('/k?', '/j?')], ENV_KEYS)
+    expect(tampered.out).toContain('INVALID: SignatureDoesNotMatch')
+    expect(tampered.out).toContain('canonical request:')
+    const nocreds = run(['explain', fresh])
+    expect(nocreds.code).toBe(0)
+    expect(nocreds.out).toContain('signature:      not checked (no credentials found)')
+    const notPresigned = run(['explain', 'https://b/k'])
+    expect(notPresigned.code).toBe(2)
+  })
+})
