@@ -40,7 +40,7 @@ function writeAws(files: { credentials?: string; config?: string }) {
 
 const q = (url: string, name: string) => new URL(url).searchParams.get(name)
 
-async function verifies(url: string, secret = DOC_SECRET, method = 'GET', headers: Record<string, string> = {}) {
+async function verifies(url: string, secret: string = DOC_SECRET, method = 'GET', headers: Record<string, string> = {}) {
   const service = q(url, 'X-Amz-Credential')!.split('/')[3]
   return (await verifyPresigned({ method, url, headers }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret }), service })).ok
 }
