@@ -10,7 +10,8 @@ const entries = [
   ['presign only', `export { presign } from './dist/index.js'`, 5400],
   ['presignSync only', `export { presignSync } from './dist/index.js'`, 6650],
   ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6700],
-  ['whole package', `export * from './dist/index.js'`, 8950],
+  ['verifyPresigned only', `export { verifyPresigned } from './dist/index.js'`, 5050],
+  ['whole package', `export * from './dist/index.js'`, 11100],
 ]
 const peers = [
   ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],
