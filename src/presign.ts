@@ -99,6 +99,7 @@ export interface PresignResult {
 /** Names of the query parameters this library adds; a URL that already has one is rejected. */
 const AUTH_PARAMS = /* @__PURE__ */ new Set([
   'x-amz-algorithm',
+  'x-amz-region-set',
   'x-amz-credential',
   'x-amz-date',
   'x-amz-expires',
@@ -320,31 +321,44 @@ interface Scope {
   readonly region: string
   readonly service: string
   readonly token: string | undefined
+  readonly v4a: boolean
   readonly scope: string
   readonly credential: string
   readonly encodedToken: string | undefined
 }
 let lastScope: Scope | undefined
 
-function scopeOf(p: Prepared): Scope {
+function scopeOf(p: Prepared, v4a: boolean): Scope {
   const s = lastScope
-  if (s && s.id === p.accessKeyId && s.day === p.day && s.region === p.region && s.service === p.service && s.token === p.sessionToken) return s
-  const scope = credentialScope(p.day, p.region, p.service)
+  if (s && s.id === p.accessKeyId && s.day === p.day && s.region === p.region && s.service === p.service && s.token === p.sessionToken && s.v4a === v4a) {
+    return s
+  }
+  // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
+  const scope = v4a ? p.day + '/' + p.service + '/aws4_request' : credentialScope(p.day, p.region, p.service)
   return (lastScope = {
     id: p.accessKeyId,
     day: p.day,
     region: p.region,
     service: p.service,
     token: p.sessionToken,
+    v4a,
     scope,
     credential: uriEncode(p.accessKeyId + '/' + scope),
     encodedToken: p.sessionToken === undefined ? undefined : uriEncode(p.sessionToken, false, 'options.credentials.sessionToken'),
   })
 }
 
-/** @internal Build the canonical request and the URL (everything but the signature). */
-export function plan(p: Prepared, payloadHash: string): Plan {
-  const { scope, credential, encodedToken: token } = scopeOf(p)
+/** The SigV4a algorithm name (ECDSA P-256). */
+export const ALGORITHM_V4A = 'AWS4-ECDSA-P256-SHA256'
+
+/**
+ * @internal Build the canonical request and the URL (everything but the signature).
+ * With `regionSet` (already URI-encoded) it builds a SigV4a request instead.
+ */
+export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan {
+  const v4a = regionSet !== undefined
+  const algorithm = v4a ? ALGORITHM_V4A : ALGORITHM
+  const { scope, credential, encodedToken: token } = scopeOf(p, v4a)
   const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
   const sh = uriEncode(signedHeaders)
   const exp = String(p.expiresIn)
@@ -355,17 +369,19 @@ export function plan(p: Prepared, payloadHash: string): Plan {
   if (p.query.length === 0) {
     // The common case: only our parameters, already in sorted order.
     canonicalQuery =
-      'X-Amz-Algorithm=' + ALGORITHM + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-Expires=' + exp +
+      'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-Expires=' + exp +
+      (v4a ? '&X-Amz-Region-Set=' + regionSet : '') +
       (signedToken === undefined ? '' : '&X-Amz-Security-Token=' + signedToken) + '&X-Amz-SignedHeaders=' + sh
   } else {
     const auth: QueryParam[] = [
-      { key: 'X-Amz-Algorithm', value: ALGORITHM, hasEquals: true },
+      { key: 'X-Amz-Algorithm', value: algorithm, hasEquals: true },
       { key: 'X-Amz-Credential', value: credential, hasEquals: true },
       { key: 'X-Amz-Date', value: p.amzDate, hasEquals: true },
       { key: 'X-Amz-SignedHeaders', value: sh, hasEquals: true },
       { key: 'X-Amz-Expires', value: exp, hasEquals: true },
     ]
     if (signedToken !== undefined) auth.push({ key: 'X-Amz-Security-Token', value: signedToken, hasEquals: true })
+    if (v4a) auth.push({ key: 'X-Amz-Region-Set', value: regionSet, hasEquals: true })
     canonicalQuery = joinCanonicalQuery(p.query.concat(auth))
     for (const q of p.query) userQuery += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
   }
@@ -373,8 +389,9 @@ export function plan(p: Prepared, payloadHash: string): Plan {
   const creq = canonicalRequest({ method: p.method, canonicalUri: p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash })
   // Existing parameters first, then ours in the order of AWS's reference suite.
   const url =
-    p.origin + p.wirePath + '?' + userQuery + 'X-Amz-Algorithm=' + ALGORITHM + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' +
-    p.amzDate + '&X-Amz-SignedHeaders=' + sh + '&X-Amz-Expires=' + exp + (token === undefined ? '' : '&X-Amz-Security-Token=' + token)
+    p.origin + p.wirePath + '?' + userQuery + 'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' +
+    p.amzDate + '&X-Amz-SignedHeaders=' + sh + '&X-Amz-Expires=' + exp + (token === undefined ? '' : '&X-Amz-Security-Token=' + token) +
+    (v4a ? '&X-Amz-Region-Set=' + regionSet : '')
   return { canonicalRequest: creq, credentialScope: scope, signedHeaders, unsignedUrl: url }
 }
 

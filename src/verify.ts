@@ -1,7 +1,8 @@
 import { type HeadersInput, type QueryParam, canonicalRequest, canonicalUri, collectHeaders, formatCanonicalHeaders, joinCanonicalQuery, parseQuery } from './canonical-request.js'
-import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from './crypto.js'
+import { EMPTY_SHA256, hmac, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
 import { PresignError } from './errors.js'
-import { type Credentials, HOST_PORT, URL_PARTS } from './presign.js'
+import { ALGORITHM_V4A, type Credentials, HOST_PORT, URL_PARTS } from './presign.js'
+import { derToP1363, v4aKeys } from './sigv4a.js'
 import { signingKey } from './signing-key.js'
 import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
 
@@ -24,7 +25,7 @@ export interface VerifyRequest {
 export interface VerifyOptions {
   /** Look up the credentials of an access key id; return `undefined` for an unknown key. */
   readonly credentials: (accessKeyId: string) => Credentials | undefined | Promise<Credentials | undefined>
-  /** Accepted region(s) of the credential scope. Default: any. */
+  /** Accepted region(s) of the credential scope; for SigV4a, the server's region(s), one of which the URL's region set must cover. Default: any. */
   readonly region?: string | readonly string[] | undefined
   /** Accepted service(s) of the credential scope. Default: `s3`. */
   readonly service?: string | readonly string[] | undefined
@@ -117,6 +118,15 @@ function parseAmzDate(value: string): number | undefined {
   return ms
 }
 
+/** SigV4a: one of the server's regions (if configured) must be in the URL's region set (`*` and `us-*` wildcards allowed). */
+function coversRegions(regionSet: string, allowed: string | readonly string[] | undefined): boolean {
+  if (allowed === undefined) return true
+  const patterns = regionSet.split(',').map((r) => new RegExp('^' + r.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$'))
+  const regions = typeof allowed === 'string' ? [allowed] : allowed
+  // The server's own region must be one the signature allows.
+  return regions.some((r) => patterns.some((p) => p.test(r)))
+}
+
 const accepts = (allowed: string | readonly string[] | undefined, value: string): boolean =>
   allowed === undefined || (typeof allowed === 'string' ? allowed === value : allowed.includes(value))
 
@@ -202,14 +212,23 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     }
   }
   const algorithm = auth.get('X-Amz-Algorithm')!
-  if (algorithm !== ALGORITHM) {
-    return fail('UnsupportedAlgorithm', 'AuthorizationQueryParametersError', `X-Amz-Algorithm only supports "${ALGORITHM}"`)
+  const v4a = algorithm === ALGORITHM_V4A
+  if (algorithm !== ALGORITHM && !v4a) {
+    return fail('UnsupportedAlgorithm', 'AuthorizationQueryParametersError', `X-Amz-Algorithm only supports "${ALGORITHM}" and "${ALGORITHM_V4A}"`)
   }
+  // SigV4: AKID/day/region/service/aws4_request; SigV4a: AKID/day/service/aws4_request plus X-Amz-Region-Set.
   const credential = auth.get('X-Amz-Credential')!.split('/')
-  if (credential.length !== 5 || credential[4] !== 'aws4_request' || credential.some((c) => c === '')) {
-    return malformed('Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
+  if (credential.length !== (v4a ? 4 : 5) || credential.at(-1) !== 'aws4_request' || credential.some((c) => c === '')) {
+    return malformed(
+      `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/${v4a ? '' : 'REGION/'}SERVICE/aws4_request".`,
+    )
   }
-  const [accessKeyId, scopeDay, region, service] = credential as [string, string, string, string, string]
+  const accessKeyId = credential[0]!
+  const scopeDay = credential[1]!
+  const service = credential.at(-2)!
+  const regionSet = auth.get('X-Amz-Region-Set')
+  if (v4a && !regionSet) return malformed('SigV4a requires the X-Amz-Region-Set parameter')
+  const region = v4a ? regionSet! : credential[2]!
   const amzDate = auth.get('X-Amz-Date')!
   const signedAtMs = parseAmzDate(amzDate)
   if (signedAtMs === undefined) return malformed('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
@@ -223,7 +242,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   if (scopeDay !== amzDate.slice(0, 8)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Invalid credential date "${scopeDay}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`)
   }
-  if (!accepts(options.region, region)) {
+  if (v4a ? !coversRegions(regionSet!, options.region) : !accepts(options.region, region)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong`)
   }
   if (!accepts(options.service ?? 's3', service)) {
@@ -278,11 +297,19 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     signedHeaders: formatted.signedHeaders,
     payloadHash,
   })
-  const scope = credentialScope(scopeDay, region, service)
-  const sts = stringToSign(amzDate, scope, await sha256Hex(creq))
-  const key = await signingKey(accessKeyId, creds.secretAccessKey, scopeDay, region, service)
-  const expected = toHex(await hmac(key, sts))
-  if (formatted.signedHeaders !== auth.get('X-Amz-SignedHeaders') || !equalHex(expected, auth.get('X-Amz-Signature')!.toLowerCase())) {
+  let sts: string
+  let valid: boolean
+  if (v4a) {
+    sts = ALGORITHM_V4A + '\n' + amzDate + '\n' + scopeDay + '/' + service + '/aws4_request\n' + (await sha256Hex(creq))
+    const sig = derToP1363(auth.get('X-Amz-Signature')!)
+    const { publicKey } = await v4aKeys(accessKeyId, creds.secretAccessKey)
+    valid = sig !== undefined && (await subtle().verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, utf8(sts)))
+  } else {
+    sts = stringToSign(amzDate, credentialScope(scopeDay, region, service), await sha256Hex(creq))
+    const key = await signingKey(accessKeyId, creds.secretAccessKey, scopeDay, region, service)
+    valid = equalHex(toHex(await hmac(key, sts)), auth.get('X-Amz-Signature')!.toLowerCase())
+  }
+  if (formatted.signedHeaders !== auth.get('X-Amz-SignedHeaders') || !valid) {
     return fail(
       'SignatureDoesNotMatch',
       'SignatureDoesNotMatch',
