@@ -9,14 +9,12 @@ import { createHash, createHmac } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
-import { gzipSync } from 'node:zlib'
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
 import { Hash } from '@smithy/hash-node'
 import { SignatureV4 } from '@smithy/signature-v4'
 import aws4 from 'aws4'
 import { AwsV4Signer } from 'aws4fetch'
-import { build } from 'esbuild'
 import { createPresigner, presign, presignMany, presignSync, verifyPresigned, type PresignOptions } from '../src/index.js'
 import { plan, prepare } from '../src/presign.js'
 import { stringToSign } from '../src/string-to-sign.js'
@@ -236,33 +234,10 @@ await new AwsV4Signer({ url: ${JSON.stringify(url)}, accessKeyId: 'AK', secretAc
   for (const [name] of files) if (name !== 'bare node') console.log(`| ${name} | ${(median(times.get(name)!) - bare).toFixed(1)} |`)
 }
 
-// ---------- bundle sizes ----------
-async function bundleSize(label: string, contents: string): Promise<[string, number, number]> {
-  const r = await build({
-    stdin: { contents, resolveDir: project, loader: 'js' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  })
-  const code = r.outputFiles[0]!.contents
-  return [label, code.length, gzipSync(code, { level: 9 }).length]
-}
-
-async function sizes(): Promise<void> {
-  const rows = await Promise.all([
-    bundleSize('sigv4-presign: presign only', `export { presign } from './dist/index.js'`),
-    bundleSize('sigv4-presign: presignSync only', `export { presignSync } from './dist/index.js'`),
-    bundleSize('sigv4-presign: whole package', `export * from './dist/index.js'`),
-    bundleSize('aws4fetch: whole package', `export * from 'aws4fetch'`),
-    bundleSize('@smithy/signature-v4 + @aws-crypto/sha256-js', `export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'`),
-  ])
-  console.log('\n## Bundle size (esbuild, browser ESM, minified)\n')
-  console.log('| entry | min bytes | min+gzip bytes |')
-  console.log('| --- | ---: | ---: |')
-  for (const [label, min, gz] of rows) console.log(`| ${label} | ${min} | ${gz} |`)
+// ---------- bundle sizes: the same script and budgets as CI ----------
+function sizes(): void {
+  console.log('\n## Bundle size (esbuild, browser ESM, minified; `npm run size`)\n')
+  spawnSync(process.execPath, [join(project, 'bench/size.mjs')], { cwd: project, stdio: 'inherit' })
 }
 
 // ---------- main ----------
@@ -332,7 +307,7 @@ async function main(): Promise<void> {
   console.log(`\n- presignMany per URL: ${med.get('presignMany (64 per call, per URL)')!.toFixed(1)} µs (target ≤ 30 µs)`)
 
   coldStart()
-  await sizes()
+  sizes()
 }
 
 await main()
