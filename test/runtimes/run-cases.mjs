@@ -1,0 +1,131 @@
+// The portable runner: plain ESM, no Node built-ins, no file system, no imports. It runs in Node,
+// Deno, Bun, a browser page and a workerd worker alike.
+//
+//   const { passed, failed, failures } = await runCases(lib, data)
+//
+// `lib` is the module namespace of the BUILT package (dist/index.js or dist/index.cjs); `data` is
+// the object test/runtimes/prepare-data.mjs writes. Every case is one unit, passed only if all
+// of its checks pass:
+// - crt (AWS CRT suite, query cases; see test/aws-suite.test.ts): presignDetailed's canonical
+//   request, string to sign, signature, method and URL byte for byte;
+// - botocore (vectors/botocore-presign.json; see test/vectors.test.ts): canonical request, string
+//   to sign, signature byte for byte, URL up to the order of query parameters;
+// - s3 (vectors/botocore-s3-client.json; see test/s3.test.ts): the same through presignS3Detailed;
+// and for all of them: presign / presignS3 and presignSync return the same URL as the detailed
+// call, and presignSyncDetailed returns the same result.
+
+const MAX_FAILURES = 20
+
+/** A short description of where two strings first differ. */
+function diff(actual, expected) {
+  if (typeof actual !== 'string' || typeof expected !== 'string') {
+    return `got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`
+  }
+  let i = 0
+  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++
+  const show = (s) => JSON.stringify(s.slice(Math.max(0, i - 20), i + 40))
+  return `differ at ${i}: got …${show(actual)}…, expected …${show(expected)}…`
+}
+
+function check(what, actual, expected) {
+  if (actual !== expected) throw new Error(`${what}: ${diff(actual, expected)}`)
+}
+
+/** A URL as the part before `?` and its sorted raw `key=value` parameters (their order is not signed). */
+function urlParts(url) {
+  const q = url.indexOf('?')
+  return q < 0 ? url : url.slice(0, q) + '?' + url.slice(q + 1).split('&').sort().join('&')
+}
+
+/** Comparable text of a PresignResult (Dates as ISO strings). */
+const text = (result) => JSON.stringify(result, (_k, v) => (v instanceof Date ? v.toISOString() : v))
+
+function checkSigned(r, expected) {
+  check('canonicalRequest', r.canonicalRequest, expected.canonicalRequest)
+  check('stringToSign', r.stringToSign, expected.stringToSign)
+  check('signature', r.signature, expected.signature)
+}
+
+async function crtCase(lib, c) {
+  const r = await lib.presignDetailed(c.request, c.options)
+  checkSigned(r, c.expected)
+  check('method', r.method, c.expected.method)
+  check('url', r.url, c.expected.url)
+  check('presign url', await lib.presign(c.request, c.options), r.url)
+  check('presignSync url', lib.presignSync(c.request, c.options), r.url)
+  check('presignSyncDetailed', text(lib.presignSyncDetailed(c.request, c.options)), text(r))
+}
+
+async function botocoreCase(lib, c) {
+  const r = await lib.presignDetailed(c.request, c.options)
+  checkSigned(r, c.expected)
+  check('url (parameters sorted)', urlParts(r.url), urlParts(c.expected.url))
+  check('presign url', await lib.presign(c.request, c.options), r.url)
+  check('presignSync url', lib.presignSync(c.request, c.options), r.url)
+  check('presignSyncDetailed', text(lib.presignSyncDetailed(c.request, c.options)), text(r))
+}
+
+async function s3Case(lib, c) {
+  const r = await lib.presignS3Detailed(c.location, c.options)
+  checkSigned(r, c.expected)
+  check('url (parameters sorted)', urlParts(r.url), urlParts(c.expected.url))
+  check('presignS3 url', await lib.presignS3(c.location, c.options), r.url)
+  // presignS3 is s3ObjectUrl + presign with service s3: the synchronous path must give the same URL.
+  const o = c.options
+  const request = { method: o.method, url: lib.s3ObjectUrl(c.location), headers: o.headers }
+  const options = {
+    credentials: o.credentials,
+    region: c.location.region,
+    service: 's3',
+    expiresIn: o.expiresIn,
+    signingDate: o.signingDate,
+    payloadHash: o.payloadHash,
+  }
+  check('presignSync url', lib.presignSync(request, options), r.url)
+}
+
+/**
+ * Run every case of `data` against `lib`.
+ * @returns {Promise<{ passed: number, failed: number, total: number, suites: Record<string, { passed: number, failed: number }>, failures: Array<{ suite: string, name: string, message: string }> }>}
+ */
+export async function runCases(lib, data) {
+  const suites = [
+    ['crt', data.crt ?? [], crtCase],
+    ['botocore', data.botocore ?? [], botocoreCase],
+    ['s3', data.s3 ?? [], s3Case],
+  ]
+  const out = { passed: 0, failed: 0, total: 0, suites: {}, failures: [] }
+  for (const [suite, cases, run] of suites) {
+    const counts = { passed: 0, failed: 0 }
+    out.suites[suite] = counts
+    for (const c of cases) {
+      out.total++
+      try {
+        await run(lib, c)
+        counts.passed++
+        out.passed++
+      } catch (e) {
+        counts.failed++
+        out.failed++
+        if (out.failures.length < MAX_FAILURES) {
+          out.failures.push({ suite, name: c.name, message: String(e && e.stack ? e.stack : e) })
+        }
+      }
+    }
+  }
+  if (typeof data.total === 'number' && out.total !== data.total) {
+    out.failed++
+    out.failures.push({ suite: 'data', name: 'total', message: `ran ${out.total} cases, the data has ${data.total}` })
+  }
+  return out
+}
+
+/** The one-line summary every runner prints: `<runtime>: N passed, M failed`. */
+export function summary(runtime, result) {
+  return `${runtime}: ${result.passed} passed, ${result.failed} failed`
+}
+
+/** Lines describing the failures (for a runner's output). */
+export function failureLines(result) {
+  return result.failures.map((f) => `  FAIL ${f.suite}/${f.name}: ${f.message.split('\n').slice(0, 3).join(' | ')}`)
+}
