@@ -11,6 +11,9 @@
 // - botocore (vectors/botocore-presign.json; see test/vectors.test.ts): canonical request, string
 //   to sign, signature byte for byte, URL up to the order of query parameters;
 // - s3 (vectors/botocore-s3-client.json; see test/s3.test.ts): the same through presignS3Detailed;
+// - v4a (AWS CRT SigV4a suite; see test/sigv4a.test.ts): canonical request, string to sign and URL
+//   byte for byte (but the randomized ECDSA signature), and both our signature and the suite's
+//   verify with verifyPresigned;
 // and for all of them: presign / presignS3 and presignSync return the same URL as the detailed
 // call, and presignSyncDetailed returns the same result.
 
@@ -84,6 +87,30 @@ async function s3Case(lib, c) {
   check('presignSync url', lib.presignSync(request, options), r.url)
 }
 
+async function v4aCase(lib, c) {
+  const r = await lib.presignV4aDetailed(c.request, c.options)
+  check('canonicalRequest', r.canonicalRequest, c.expected.canonicalRequest)
+  check('stringToSign', r.stringToSign, c.expected.stringToSign)
+  const unsigned = (url) => url.replace(/&X-Amz-Signature=[0-9a-f]+$/, '')
+  check('url (without the randomized signature)', unsigned(r.url), unsigned(c.expected.url))
+  const o = c.options
+  const verifyOptions = {
+    credentials: () => o.credentials,
+    service: o.service,
+    region: c.expected.region,
+    now: Date.parse(o.signingDate),
+    normalizePath: o.normalizePath,
+    doubleEncodePath: o.doubleEncodePath,
+    signSessionToken: o.signSessionToken,
+  }
+  const req = { method: c.request.method, headers: c.request.headers, body: c.request.body }
+  // Our signature, and the suite's own signature, both verify with verifyPresigned (the derived public key).
+  for (const [what, url] of [['our signature', r.url], ["the suite's signature", `${unsigned(r.url)}&X-Amz-Signature=${c.expected.signature}`]]) {
+    const v = await lib.verifyPresigned({ ...req, url }, verifyOptions)
+    if (!v.ok) throw new Error(`${what} does not verify: ${v.code} ${v.message}`)
+  }
+}
+
 /**
  * Run every case of `data` against `lib`.
  * @returns {Promise<{ passed: number, failed: number, total: number, suites: Record<string, { passed: number, failed: number }>, failures: Array<{ suite: string, name: string, message: string }> }>}
@@ -93,6 +120,7 @@ export async function runCases(lib, data) {
     ['crt', data.crt ?? [], crtCase],
     ['botocore', data.botocore ?? [], botocoreCase],
     ['s3', data.s3 ?? [], s3Case],
+    ['v4a', data.v4a ?? [], v4aCase],
   ]
   const out = { passed: 0, failed: 0, total: 0, suites: {}, failures: [] }
   for (const [suite, cases, run] of suites) {
