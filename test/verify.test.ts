@@ -251,6 +251,9 @@ describe('tampering (property): any single-character change is rejected', () => 
       // The scheme is not signed (a server never sees it); everything from the host on is.
       fc.asyncProperty(fc.integer({ min: 'https://'.length, max: s.url.length - 1 }), alphabet, async (pos, ch) => {
         fc.pre(s.url[pos] !== ch)
+        // Host names are case-insensitive: a case change there is the same request, not a tamper.
+        const hostEnd = s.url.indexOf('/', 'https://'.length)
+        fc.pre(!(pos < hostEnd && s.url[pos]!.toLowerCase() === ch.toLowerCase()))
         const url = s.url.slice(0, pos) + ch + s.url.slice(pos + 1)
         const r = await verifyPresigned({ method: 'PUT', url, headers }, base)
         expect(r.ok, `${url}`).toBe(false)
