@@ -11,7 +11,9 @@ const entries = [
   ['presignSync only', `export { presignSync } from './dist/index.js'`, 6650],
   ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6900],
   ['verifyPresigned only', `export { verifyPresigned } from './dist/index.js'`, 6150],
-  ['whole package', `export * from './dist/index.js'`, 12800],
+  ['presignPost only', `export { presignPost } from './dist/index.js'`, 6850],
+  ['rdsAuthToken only', `export { rdsAuthToken } from './dist/index.js'`, 6150],
+  ['whole package', `export * from './dist/index.js'`, 21100],
 ]
 const peers = [
   ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],

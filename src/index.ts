@@ -23,3 +23,28 @@ export { deriveSigningKey, clearSigningKeyCache } from './signing-key.js'
 export { PresignError } from './errors.js'
 export type { PresignErrorCode } from './errors.js'
 export type { DateInput } from './time.js'
+export { rdsAuthToken, rdsAuthTokenSync, dsqlAuthToken, dsqlAuthTokenSync } from './db-auth-token.js'
+export type { RdsAuthTokenOptions, DsqlAuthTokenOptions } from './db-auth-token.js'
+export { elastiCacheAuthToken, elastiCacheAuthTokenSync, memoryDbAuthToken, memoryDbAuthTokenSync } from './cache-auth-token.js'
+export type { ElastiCacheAuthTokenOptions, MemoryDbAuthTokenOptions } from './cache-auth-token.js'
+export { eksToken, eksTokenSync, stsCallerIdentityUrl, stsCallerIdentityUrlSync } from './caller-identity.js'
+export type { EksTokenOptions, StsCallerIdentityUrlOptions } from './caller-identity.js'
+export { mskAuthToken, mskAuthTokenSync } from './msk-auth-token.js'
+export type { MskAuthTokenOptions } from './msk-auth-token.js'
+export { iotWebSocketUrl, iotWebSocketUrlSync, transcribeStreamingUrl, transcribeStreamingUrlSync } from './websocket-urls.js'
+export type { IotWebSocketUrlOptions, TranscribeStreamingUrlOptions } from './websocket-urls.js'
+export type { ServiceTokenOptions } from './tokens.js'
+export { presignPost, verifyPost } from './post-policy.js'
+export type {
+  PostConditions,
+  PostLocation,
+  PostPolicyCondition,
+  PresignPostOptions,
+  PresignedPost,
+  VerifyPostFailure,
+  VerifyPostFailureCode,
+  VerifyPostOptions,
+  VerifyPostRequest,
+  VerifyPostResult,
+  VerifyPostSuccess,
+} from './post-policy.js'
