@@ -1,4 +1,4 @@
-import { type HeadersInput, type QueryParam, canonicalRequest, canonicalUri, collectHeaders, formatCanonicalHeaders, joinCanonicalQuery, parseQuery } from './canonical-request.js'
+import { type HeadersInput, type QueryParam, canonicalRequest, canonicalUri, formatCanonicalHeaders, joinCanonicalQuery, parseQuery } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
 import { PresignError } from './errors.js'
 import { ALGORITHM_V4A, type Credentials, HOST_PORT, URL_PARTS } from './presign.js'
@@ -130,6 +130,28 @@ function coversRegions(regionSet: string, allowed: string | readonly string[] | 
 const accepts = (allowed: string | readonly string[] | undefined, value: string): boolean =>
   allowed === undefined || (typeof allowed === 'string' ? allowed === value : allowed.includes(value))
 
+/**
+ * The headers as received, by lower-case name, values trimmed as SigV4 canonicalizes them. Unlike
+ * presign's strict input checks, anything a client sent is accepted here: only signed headers matter,
+ * and a header that is not signed (a cookie with odd bytes, say) must not fail the request.
+ */
+function receivedHeaders(input: VerifyRequest['headers']): Map<string, string[]> {
+  const map = new Map<string, string[]>()
+  const add = (name: unknown, value: unknown): void => {
+    if (typeof name !== 'string' || value === undefined || value === null) return
+    const values = Array.isArray(value) ? value : [value]
+    const lower = name.toLowerCase()
+    const list = map.get(lower) ?? []
+    for (const v of values) list.push(String(v).replace(/[\t ]+/g, ' ').trim())
+    map.set(lower, list)
+  }
+  if (input && typeof input === 'object') {
+    if (Symbol.iterator in input) for (const entry of input as Iterable<readonly [string, string]>) add(entry[0], entry[1])
+    else for (const name of Object.keys(input)) add(name, (input as Record<string, unknown>)[name])
+  }
+  return map
+}
+
 /** Compare two hex strings without an early exit. */
 function equalHex(a: string, b: string): boolean {
   if (a.length !== b.length) return false
@@ -162,12 +184,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime()
   if (!Number.isFinite(nowMs)) throw new PresignError('InvalidOption', 'options.now', 'must be a valid Date or epoch milliseconds')
 
-  let headers: Map<string, string[]>
-  try {
-    headers = collectHeaders(request.headers as HeadersInput, 'request.headers')
-  } catch (e) {
-    return malformed(e instanceof PresignError ? e.message : 'invalid headers')
-  }
+  const headers = receivedHeaders(request.headers)
 
   // URL: absolute, or origin-form with the host from the Host header.
   const url = String(request.url)

@@ -57,6 +57,11 @@ describe('verifyPresigned accepts what presign makes', () => {
     expectFailure(await verifyPresigned({ method: 'GET', url: path, headers: { host: '127.0.0.1:9001' } }, base), 'SignatureDoesNotMatch')
     expectFailure(await verifyPresigned({ method: 'GET', url: path }, base), 'MalformedQuery')
   })
+  test('unsigned headers with any bytes do not matter (a browser cookie, a UTF-8 user agent)', async () => {
+    const s = await sign({ method: 'PUT', headers: { 'content-type': 'text/plain' } })
+    const headers = { 'content-type': 'text/plain', cookie: 'a=caf\u00e9\n', 'user-agent': 'Bücher/1.0', 'x-empty': '', 'x-list': ['1', '2'] }
+    expect((await verifyPresigned({ method: 'PUT', url: s.url, headers }, base)).ok).toBe(true)
+  })
   test('a Headers object', async () => {
     const s = await sign({ method: 'PUT', headers: { 'content-type': 'text/plain' } })
     const headers = new Headers({ 'Content-Type': 'text/plain', Host: 'examplebucket.s3.us-east-1.amazonaws.com' })
