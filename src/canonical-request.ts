@@ -10,7 +10,12 @@ export type HeadersInput =
 export interface CanonicalUriOptions {
   /** Remove `.` / `..` segments and collapse empty segments (`//`). Default: `true` (every service but S3). */
   normalize?: boolean
-  /** URI-encode every segment of the (already encoded) path once more. Default: `true` (every service but S3). */
+  /**
+   * `true` (every service but S3): URI-encode every segment of the path as sent once more (`%20` becomes
+   * `%2520`). `false` (S3): the path is encoded once, as S3 does it: escapes decoded, then `UriEncode`
+   * with `/` kept, so a path that is already S3-encoded is unchanged and a literal `+` or `(` becomes
+   * `%2B` or `%28`.
+   */
   doubleEncode?: boolean
 }
 
@@ -31,18 +36,18 @@ function normalizePath(path: string): string {
  * Task 1, step 2 of SigV4: the canonical URI.
  *
  * `path` is the path as sent on the wire (already percent-encoded). For S3
- * (`{ normalize: false, doubleEncode: false }`) it is used as is; for every
- * other service it is normalized and each segment is encoded again
- * (`%20` becomes `%2520`). An empty path is `/`.
+ * (`{ normalize: false, doubleEncode: false }`) it is never normalized and is
+ * encoded once, as S3 computes it (for an S3-encoded path that is the path
+ * itself); for every other service it is normalized and each segment is encoded
+ * again (`%20` becomes `%2520`). An empty path is `/`.
  *
  * @example canonicalUri('/a/./b//c%20d') === '/a/b/c%2520d'
- * @example canonicalUri('/a/./b//c%20d', { normalize: false, doubleEncode: false }) === '/a/./b//c%20d'
+ * @example canonicalUri('/a/./b//c%20d+(1)', { normalize: false, doubleEncode: false }) === '/a/./b//c%20d%2B%281%29'
  */
 export function canonicalUri(path: string, options: CanonicalUriOptions = {}): string {
   let p = path === '' ? '/' : path
   if (options.normalize ?? true) p = normalizePath(p) || '/'
-  if (options.doubleEncode ?? true) p = uriEncode(p, true, 'path')
-  return p
+  return options.doubleEncode ?? true ? uriEncode(p, true, 'path') : canonicalizeComponent(p, 'path', true)
 }
 
 /** @internal One query parameter in canonical encoding; `hasEquals` records whether the URL wrote `k=` or bare `k`. */

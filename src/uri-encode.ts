@@ -86,11 +86,12 @@ function malformedEscape(field: string, index: number): PresignError {
  * Re-encode an already percent-encoded URL component in SigV4's canonical
  * form: escapes are decoded byte by byte and every byte is re-encoded with
  * {@link uriEncode}'s rule; literal characters are encoded as UTF-8. `+` is a
- * literal plus (`%2B`), never a space.
+ * literal plus (`%2B`), never a space. With `keepSlash` (paths), `/` stays
+ * literal, and so does an encoded `%2F`, which a server decodes to `/` too.
  *
  * @internal
  */
-export function canonicalizeComponent(raw: string, field: string): string {
+export function canonicalizeComponent(raw: string, field: string, keepSlash = false): string {
   if (ONLY_UNRESERVED.test(raw)) return raw
   const out: string[] = []
   for (let i = 0; i < raw.length; i++) {
@@ -100,9 +101,9 @@ export function canonicalizeComponent(raw: string, field: string): string {
       const lo = hexValue(raw.charCodeAt(i + 2))
       if (hi < 0 || lo < 0) throw malformedEscape(field, i)
       const b = (hi << 4) | lo
-      out.push(isUnreserved(b) ? String.fromCharCode(b) : pct(b))
+      out.push(isUnreserved(b) || (b === 47 && keepSlash) ? String.fromCharCode(b) : pct(b))
       i += 2
-    } else if (isUnreserved(c)) {
+    } else if (isUnreserved(c) || (c === 47 && keepSlash)) {
       out.push(raw[i]!)
     } else {
       i = pushUtf8(out, raw, i, field)
