@@ -7,7 +7,7 @@ const project = new URL('..', import.meta.url).pathname
 // Budgets in bytes (min+gzip): what was measured when they were set, plus ~3%. Lower them as the code shrinks;
 // raising one needs a reason in the commit message. See README "Performance".
 const entries = [
-  ['presign only', `export { presign } from './dist/index.js'`, 5400],
+  ['presign only', `export { presign } from './dist/index.js'`, 5550],
   ['presignSync only', `export { presignSync } from './dist/index.js'`, 6650],
   ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6900],
   ['verifyPresigned only', `export { verifyPresigned } from './dist/index.js'`, 6150],
