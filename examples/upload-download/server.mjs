@@ -1,16 +1,22 @@
-// A backend that never touches the file: it hands the browser presigned URLs for one bucket, and the
-// page (index.html) PUTs the file straight to the storage server and GETs it back.
-//   POST /uploads  {"key":"cat.png","contentType":"image/png"}  ->  {"putUrl","getUrl","headers"}
-// Configuration (environment): S3_ENDPOINT, S3_BUCKET, S3_REGION, AWS_ACCESS_KEY_ID,
-// AWS_SECRET_ACCESS_KEY, HOST, PORT. It imports the built package: run `npm run build` first.
-// The bucket must allow the page's origin (CORS); dev.mjs starts a local s3rver that does.
+// A backend that never touches the file: it signs, and the page (index.html) uploads straight to storage and
+// downloads the file back.
+//   POST /uploads {"key":"cat.png"}  ->  {"mode":"post","url","fields","getUrl"}   a POST policy (the default)
+//   POST /uploads {"key":"cat.png","contentType":"image/png","mode":"put"}  ->  {"mode":"put","putUrl","headers","getUrl"}
+// The POST policy caps the size (UPLOAD_MAX_BYTES, default 1 MiB) and the type (must start with UPLOAD_TYPE_PREFIX,
+// default "image/"). Storage checks every upload against it: 400 EntityTooLarge, 403 AccessDenied. Real S3 does that
+// itself; s3rver does not, so dev.mjs puts post-gateway.mjs in front of it. A PUT URL cannot cap the size.
+// Configuration (environment): S3_ENDPOINT, S3_BUCKET, S3_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+// UPLOAD_MAX_BYTES, UPLOAD_TYPE_PREFIX, HOST, PORT. It imports the built package: run `npm run build` first.
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { PresignError, presignS3, presignS3Detailed } from 'sigv4-presign'
+import { PresignError, presignPost, presignS3, presignS3Detailed } from 'sigv4-presign'
 
 const env = process.env
 const storage = { endpoint: env.S3_ENDPOINT ?? 'http://127.0.0.1:4568', bucket: env.S3_BUCKET ?? 'example-bucket', region: env.S3_REGION ?? 'us-east-1' }
 const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'S3RVER', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'S3RVER' }
+const maxBytes = Number(env.UPLOAD_MAX_BYTES ?? 1024 * 1024)
+const typePrefix = env.UPLOAD_TYPE_PREFIX ?? 'image/'
+if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new Error('UPLOAD_MAX_BYTES must be a positive integer')
 const expiresIn = 300
 const page = await readFile(new URL('./index.html', import.meta.url))
 
@@ -34,14 +40,23 @@ async function readJson(req) {
   }
 }
 
-async function presignUpload({ key, contentType } = {}) {
+async function presignUpload({ key, contentType, mode = 'post' } = {}) {
   if (typeof key !== 'string' || key.length < 1 || key.length > 512) throw new HttpError(400, 'key must be 1..512 characters')
-  if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(contentType)) throw new HttpError(400, 'contentType must be type/subtype')
   const location = { ...storage, key: `uploads/${key}` }
-  // content-type is signed: the browser must send exactly `headers` with the PUT.
-  const put = await presignS3Detailed(location, { credentials, method: 'PUT', headers: { 'content-type': contentType }, expiresIn })
   const getUrl = await presignS3(location, { credentials, expiresIn })
-  return { putUrl: put.url, getUrl, headers: put.headers }
+  if (mode === 'post') {
+    // The rules go into the signed policy and storage applies them to the file itself: nothing the page says is trusted.
+    const conditions = { contentLengthRange: [1, maxBytes], contentType: { startsWith: typePrefix } }
+    const { url, fields } = await presignPost(location, { credentials, expiresIn, conditions })
+    return { mode, url, fields, getUrl }
+  }
+  if (mode !== 'put') throw new HttpError(400, 'mode must be "post" or "put"')
+  // The signed content-type must be sent exactly, so it can be checked here; the size cannot be limited.
+  if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(contentType) || !contentType.startsWith(typePrefix)) {
+    throw new HttpError(400, `contentType must be type/subtype starting with "${typePrefix}"`)
+  }
+  const put = await presignS3Detailed(location, { credentials, method: 'PUT', headers: { 'content-type': contentType }, expiresIn })
+  return { mode, putUrl: put.url, headers: put.headers, getUrl }
 }
 
 const server = createServer(async (req, res) => {
@@ -60,5 +75,5 @@ const server = createServer(async (req, res) => {
 
 const host = env.HOST ?? '127.0.0.1'
 server.listen(Number(env.PORT ?? 8080), host, () => {
-  console.log(`upload-download example listening on http://${host}:${server.address().port}/ (storage: ${storage.endpoint}/${storage.bucket})`)
+  console.log(`upload-download example listening on http://${host}:${server.address().port}/ (storage: ${storage.endpoint}/${storage.bucket}, POST cap ${maxBytes} bytes, type ${typePrefix}*)`)
 })
