@@ -20,22 +20,11 @@ import {
   presignSyncDetailed,
   stringToSign,
 } from '../src/index.js'
-import { asSentOnTheWire, listDirs, parseRawRequest, read, requireSuite, suiteRoot } from './helpers/suite.js'
+import { type CrtContext, asSentOnTheWire, listDirs, parseRawRequest, read, requireSuite, suiteRoot } from './helpers/suite.js'
 
 const present = requireSuite()
 const crt = join(suiteRoot, 'crt', 'v4')
 const classic = join(suiteRoot, 'classic')
-
-interface CrtContext {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string }
-  expiration_in_seconds: number
-  normalize: boolean
-  region: string
-  service: string
-  sign_body: boolean
-  timestamp: string
-  omit_session_token?: boolean
-}
 
 const crtCases = present ? listDirs(crt).filter((c) => existsSync(join(crt, c, 'query-signed-request.txt'))) : []
 let crtRan = 0

@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { PresignError, presignS3MultiRegion, presignV4aDetailed, verifyPresigned } from '../src/index.js'
 import { derToP1363, importV4aPublicKey, p1363ToDer, v4aKeys } from '../src/sigv4a.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
-import { asSentOnTheWire, listDirs, parseRawRequest, read, requireSuite, suiteRoot } from './helpers/suite.js'
+import { type CrtContext, asSentOnTheWire, listDirs, parseRawRequest, read, requireSuite, suiteRoot } from './helpers/suite.js'
 
 const present = requireSuite()
 const dir = join(suiteRoot, 'crt', 'v4a')
@@ -14,23 +14,12 @@ const cases = present ? listDirs(dir).filter((c) => existsSync(join(dir, c, 'que
 const hexToBytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'))
 const withoutSignature = (url: string) => url.replace(/&X-Amz-Signature=[0-9a-f]+$/, '')
 
-interface Ctx {
-  credentials: { access_key_id: string; secret_access_key: string; token?: string }
-  expiration_in_seconds: number
-  normalize: boolean
-  region: string
-  service: string
-  sign_body: boolean
-  timestamp: string
-  omit_session_token?: boolean
-}
-
 let ran = 0
 describe.skipIf(!present)('crt/v4a query cases', () => {
   test('the suite has query cases', () => expect(cases.length).toBeGreaterThan(30))
   test.each(cases)('%s', async (name) => {
     const d = join(dir, name)
-    const ctx = JSON.parse(read(join(d, 'context.json'))) as Ctx
+    const ctx = JSON.parse(read(join(d, 'context.json'))) as CrtContext
     const req = parseRawRequest(read(join(d, 'request.txt')))
     const host = req.headers.find(([n]) => n.toLowerCase() === 'host')![1].trim()
     const r = await presignV4aDetailed(

@@ -67,3 +67,15 @@ export function parseRawRequest(text: string): RawRequest {
 export function asSentOnTheWire(target: string): string {
   return target.replace(/[^\x21-\x7e]/gu, (ch) => encodeURIComponent(ch))
 }
+
+/** A CRT suite case's context.json. */
+export interface CrtContext {
+  credentials: { access_key_id: string; secret_access_key: string; token?: string }
+  expiration_in_seconds: number
+  normalize: boolean
+  region: string
+  service: string
+  sign_body: boolean
+  timestamp: string
+  omit_session_token?: boolean
+}
