@@ -55,6 +55,13 @@ export interface PresignOptions {
   /** When the signature starts to be valid: `Date`, epoch ms or ISO 8601 string. Default: now. Sub-second parts are dropped. */
   readonly signingDate?: DateInput | undefined
   /**
+   * Cache-friendly URLs: sign at the signing date rounded down to a multiple of this many seconds (e.g. 900), so
+   * every presign of the same request within one window returns the byte-identical URL and browser/CDN caches work.
+   * `X-Amz-Expires` becomes `expiresIn + cacheWindow`, so the URL stays valid for at least `expiresIn` seconds from the
+   * moment it is issued; `expiresIn + cacheWindow` must not exceed 604800. Default: none.
+   */
+  readonly cacheWindow?: number | undefined
+  /**
    * Hex SHA-256 of the payload, or `UNSIGNED-PAYLOAD`. Default: `UNSIGNED-PAYLOAD` for `s3`,
    * otherwise the SHA-256 of `request.body` (empty when absent).
    */
@@ -189,15 +196,28 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const region = checkName(options.region, 'options.region', 'InvalidRegion', 'us-east-1')
   const service = checkName(options.service, 'options.service', 'InvalidService', 's3')
 
-  const expiresIn = options.expiresIn ?? 3600
-  if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES) {
+  const ttl = options.expiresIn ?? 3600
+  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_EXPIRES) {
     throw new PresignError(
       'InvalidExpiresIn',
       'options.expiresIn',
-      `must be an integer number of seconds in 1..${MAX_EXPIRES} (7 days), got ${describe(expiresIn)}`,
+      `must be an integer number of seconds in 1..${MAX_EXPIRES} (7 days), got ${describe(ttl)}`,
     )
   }
-  const signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
+  let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
+  let expiresIn = ttl
+  const window = options.cacheWindow
+  if (window !== undefined) {
+    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1 || ttl + window > MAX_EXPIRES) {
+      throw new PresignError(
+        'InvalidOption',
+        'options.cacheWindow',
+        `must be an integer number of seconds >= 1 with expiresIn + cacheWindow <= ${MAX_EXPIRES} (here at most ${MAX_EXPIRES - ttl}), got ${describe(window)}`,
+      )
+    }
+    signedAtMs -= signedAtMs % (window * 1000)
+    expiresIn = ttl + window
+  }
   const amzDate = toAmzDate(signedAtMs)
 
   const rawMethod = request.method ?? 'GET'

@@ -54,6 +54,8 @@ export interface PresignS3Options {
   readonly expiresIn?: number | undefined
   /** When the signature starts to be valid. Default: now. */
   readonly signingDate?: DateInput | undefined
+  /** Cache-friendly URLs: see `PresignOptions.cacheWindow`. */
+  readonly cacheWindow?: number | undefined
   /** Payload hash; default `UNSIGNED-PAYLOAD`. */
   readonly payloadHash?: string | undefined
 }
@@ -201,6 +203,7 @@ export function presignS3Detailed(location: S3Location, options: PresignS3Option
       service: 's3',
       expiresIn: options.expiresIn,
       signingDate: options.signingDate,
+      cacheWindow: options.cacheWindow,
       payloadHash: options.payloadHash,
     },
   )

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { presign, presignDetailed } from '../src/index.js'
+import { presign, presignDetailed, presignS3, presignSync, verifyPresigned } from '../src/index.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
 
 const AWS_DOC_URL =
@@ -135,5 +135,37 @@ describe('presign', () => {
     expect(b).toBe(a)
     const c = await presign({ url, headers: new Headers({ 'content-type': 'text/plain', 'x-amz-meta-a': '1,2' }) }, fixed)
     expect(c).toBe(a)
+  })
+})
+
+describe('cacheWindow: cache-friendly URLs', () => {
+  const options = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', expiresIn: 300, cacheWindow: 900 }
+  const req = { url: 'https://examplebucket.s3.us-east-1.amazonaws.com/cat.jpg' }
+  test('every presign within one window gives the byte-identical URL; the next window another one', async () => {
+    const start = Date.parse('2024-05-01T10:15:00Z')
+    const urls = await Promise.all([0, 1, 450_000, 899_999].map((dt) => presign(req, { ...options, signingDate: start + dt })))
+    expect(new Set(urls).size).toBe(1)
+    expect(urls[0]).toContain('X-Amz-Date=20240501T101500Z&')
+    expect(urls[0]).toContain('X-Amz-Expires=1200&')
+    expect(await presign(req, { ...options, signingDate: start + 900_000 })).not.toBe(urls[0])
+    expect(presignSync(req, { ...options, signingDate: start + 123_000 })).toBe(urls[0])
+    expect(await presignS3({ bucket: 'examplebucket', key: 'cat.jpg', region: 'us-east-1' }, { credentials: DOC_CREDENTIALS, expiresIn: 300, cacheWindow: 900, signingDate: start + 5 })).toBe(urls[0])
+  })
+  test('valid for at least expiresIn from the moment it is issued, anywhere in the window', async () => {
+    const start = Date.parse('2024-05-01T10:15:00Z')
+    for (const dt of [0, 899_999]) {
+      const issued = start + dt
+      const url = await presign(req, { ...options, signingDate: issued })
+      const check = (now: number) => verifyPresigned({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now })
+      expect((await check(issued + 300_000)).ok).toBe(true)
+    }
+    const url = await presign(req, { ...options, signingDate: start })
+    expect(await verifyPresigned({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: start + 1_200_001 })).toMatchObject({ code: 'Expired' })
+  })
+  test('bad windows are typed errors; expiresIn + cacheWindow may not exceed 7 days', async () => {
+    for (const cacheWindow of [0, -1, 1.5, '900', 604800 - 299]) {
+      await expect(presign(req, { ...options, cacheWindow: cacheWindow as number })).rejects.toMatchObject({ code: 'InvalidOption', field: 'options.cacheWindow' })
+    }
+    expect(await presign(req, { ...options, cacheWindow: 604800 - 300, signingDate: 0 })).toContain('X-Amz-Expires=604800&')
   })
 })
