@@ -245,6 +245,42 @@ describe('time boundaries (injected now)', () => {
   })
 })
 
+/** Which part of a presigned URL a position falls in, and the failure codes a change there may give. */
+function expectedCodes(url: string, pos: number): [string, string[]] {
+  const hostEnd = url.indexOf('/', 'https://'.length)
+  const q = url.indexOf('?')
+  if (pos < 'https://'.length) return ['scheme', ['MalformedQuery']]
+  if (pos < hostEnd) return ['host', ['SignatureDoesNotMatch']]
+  if (pos < q) return ['path', ['SignatureDoesNotMatch', 'MalformedQuery']]
+  if (pos === q) return ['separator', ['MalformedQuery']]
+  let start = q + 1
+  for (const param of url.slice(q + 1).split('&')) {
+    const end = start + param.length
+    if (pos === end) return ['separator', ['MalformedQuery', 'SignatureDoesNotMatch']]
+    if (pos >= start && pos < end) {
+      const eq = param.indexOf('=')
+      const name = param.slice(0, eq)
+      // A changed name or "=" loses the parameter: a required one is then missing, an ordinary one is not signed.
+      const required = name.startsWith('X-Amz-') && name !== 'X-Amz-Security-Token'
+      if (pos - start <= eq) return [name, required ? ['MalformedQuery'] : ['SignatureDoesNotMatch']]
+      const codes: Record<string, string[]> = {
+        versionId: ['SignatureDoesNotMatch'],
+        'X-Amz-Algorithm': ['UnsupportedAlgorithm'],
+        // access key id, day, region, service, aws4_request (and their %2F separators)
+        'X-Amz-Credential': ['UnknownAccessKey', 'ScopeMismatch', 'SignatureDoesNotMatch', 'MalformedQuery'],
+        'X-Amz-Date': ['MalformedQuery'],
+        'X-Amz-Expires': ['MalformedQuery'],
+        'X-Amz-SignedHeaders': ['MissingSignedHeader', 'MalformedQuery', 'SignatureDoesNotMatch'],
+        'X-Amz-Security-Token': ['SignatureDoesNotMatch'],
+        'X-Amz-Signature': ['SignatureDoesNotMatch'],
+      }
+      return [name, codes[name]!]
+    }
+    start = end + 1
+  }
+  throw new Error(`position ${pos} is outside the URL`)
+}
+
 describe('tampering (property): any single-character change is rejected', () => {
   test('every position of the URL, the method and each signed header value', async () => {
     const headers = { 'content-type': 'text/plain', 'x-amz-meta-note': 'hello' }
@@ -265,11 +301,19 @@ describe('tampering (property): any single-character change is rejected', () => 
       }),
       { numRuns: 400 },
     )
+    // Every position, with the code it must fail with.
+    const counted = new Map<string, number>()
     for (let pos = 0; pos < s.url.length; pos++) {
       const ch = s.url[pos] === 'x' ? 'y' : 'x'
       const r = await verifyPresigned({ method: 'PUT', url: s.url.slice(0, pos) + ch + s.url.slice(pos + 1), headers }, base)
-      expect(r.ok, `position ${pos}`).toBe(false)
+      const [part, allowed] = expectedCodes(s.url, pos)
+      expect(r.ok, `position ${pos} (${part})`).toBe(false)
+      if (!r.ok) expect(allowed, `position ${pos} (${part}) gave ${r.code}`).toContain(r.code)
+      counted.set(part, (counted.get(part) ?? 0) + 1)
     }
+    expect([...counted.keys()].sort()).toEqual(
+      ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-Security-Token', 'X-Amz-Signature', 'X-Amz-SignedHeaders', 'host', 'path', 'scheme', 'separator', 'versionId'].sort(),
+    )
     for (const method of ['GET', 'PUT ', 'POST', 'put']) {
       const r = await verifyPresigned({ method, url: s.url, headers }, base)
       if (method === 'put') expect(r.ok).toBe(true) // methods are case-normalized like S3's HTTP front end
