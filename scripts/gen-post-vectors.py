@@ -61,6 +61,10 @@ credential scope). Both names are patched (both are imported from
 botocore.compat, so patching one leaves the other live), and every case
 asserts x-amz-date and the expiration are the frozen date and date+ExpiresIn.
 
+The frozen clock, the SigV4 key chain, the S3 bucket-name and addressing
+rules (shared with gen-s3-vectors.py), the random credential/date/expiry
+generators and the JSON writing are in ``scripts/oracle_common.py``.
+
 botocore quirks (1.43) and how the test handles them
 ----------------------------------------------------
 * JSON spelling: botocore writes the policy with ``json.dumps(policy)``:
@@ -102,22 +106,21 @@ seed and botocore version give a byte-identical file.
 
 import base64
 import datetime
-import hashlib
-import hmac
 import json
 import os
-import random
 import re
 import string
 import sys
-from unittest import mock
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_common import (  # noqa: E402
+    ALNUM, B64, HEX, LOWER_ALNUM, SeededGen, amz_date, credential_scope, credentials_object, frozen_clock,
+    is_dns_bucket, is_plain_bucket, isolate_from_aws_environment, iso_date, random_expires, random_key_pair,
+    random_signing_date, s3_addressing, sigv4_signature, vectors_document, write_vectors_json,
+)
 
 # Isolate botocore from the environment before the session is created.
-for _name in list(os.environ):
-    if _name.startswith('AWS_'):
-        del os.environ[_name]
-os.environ['AWS_CONFIG_FILE'] = os.devnull
-os.environ['AWS_SHARED_CREDENTIALS_FILE'] = os.devnull
+isolate_from_aws_environment()
 
 import botocore  # noqa: E402
 import botocore.auth  # noqa: E402
@@ -128,53 +131,23 @@ import botocore.session  # noqa: E402
 import botocore.signers  # noqa: E402
 
 SEED = 20261125
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_PATH = os.path.join(ROOT, 'vectors', 'botocore-post.json')
+OUT_NAME = 'botocore-post.json'
 
 AWS_REGIONS = [
     'us-east-1', 'us-east-1', 'eu-west-1', 'eu-west-1', 'ap-southeast-2', 'cn-north-1',
     'us-west-2', 'eu-central-1', 'sa-east-1', 'ap-northeast-1', 'cn-northwest-1', 'us-gov-west-1',
 ]
 CUSTOM_REGIONS = ['us-east-1', 'us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2']
-ALNUM = string.ascii_letters + string.digits
-LOWER_ALNUM = string.ascii_lowercase + string.digits
-UPPER_ALNUM = string.ascii_uppercase + string.digits
-HEX = '0123456789abcdef'
-B64 = string.ascii_letters + string.digits + '+/'
 KEY_SPECIALS = list("!'()*&=?#;:@,$+%") + list('[]{}^|<>"`\\')
 UNICODE_BITS = ['é', 'ü', 'ñ', '日本語', '😀', '🚀', '👍🏽', 'Привет', 'مرحبا', 'ß', 'Ω', '中文', 'e\u0301', '\u00a0', '€', '𝄞']
 FILENAME = '${filename}'
-
-
-def domain_for(region):
-    return 'amazonaws.com.cn' if region.startswith('cn-') else 'amazonaws.com'
-
-
-IPV4_LIKE = re.compile(r'^\d{1,3}(\.\d{1,3}){3}$')
-
-
-def is_dns_bucket(b):
-    if not re.fullmatch(r'[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]', b) or '..' in b or IPV4_LIKE.match(b):
-        return False
-    return all(lbl and not lbl.startswith('-') and not lbl.endswith('-') for lbl in b.split('.'))
-
-
-def is_plain_bucket(b):
-    return (is_dns_bucket(b) and '.' not in b and not b.endswith(('--x-s3', '--ol-s3', '-s3alias', '--table-s3'))
-            and not b.startswith(('xn--', 'sthree-')))
 
 
 # ---------------------------------------------------------------------------
 # random inputs
 # ---------------------------------------------------------------------------
 
-class Gen:
-    def __init__(self, seed):
-        self.r = random.Random(seed)
-
-    def word(self, n1=3, n2=10, alphabet=string.ascii_lowercase):
-        return ''.join(self.r.choice(alphabet) for _ in range(self.r.randint(n1, n2)))
-
+class Gen(SeededGen):
     def label(self, n1, n2):
         r = self.r
         n = r.randint(n1, n2)
@@ -261,25 +234,10 @@ class Gen:
         return ''.join(r.choice(B64) for _ in range(n)) + r.choice(['', '=', '=='])
 
     def signing_date(self):
-        r = self.r
-        start = datetime.datetime(2010, 1, 1)
-        end = datetime.datetime(2035, 12, 31, 23, 59, 59)
-        x = r.random()
-        if x < 0.05:
-            d = start + datetime.timedelta(days=r.randint(0, (end - start).days))
-            return d.replace(hour=23, minute=59, second=59)
-        return start + datetime.timedelta(seconds=r.randint(0, int((end - start).total_seconds())))
+        return random_signing_date(self.r, day_end_below=0.05)
 
     def expires(self):
-        r = self.r
-        x = r.random()
-        if x < 0.05:
-            return 1
-        if x < 0.10:
-            return 604800
-        if x < 0.4:
-            return r.choice([60, 300, 600, 900, 3600, 86400])
-        return r.randint(1, 604800)
+        return random_expires(self.r, [60, 300, 600, 900, 3600, 86400], typical_below=0.4)
 
     # ---- conditions ---------------------------------------------------------
     def content_type(self):
@@ -351,16 +309,9 @@ class Gen:
 # ---------------------------------------------------------------------------
 
 def our_url(loc):
-    bucket, region = loc['bucket'], loc['region']
-    ep = loc.get('endpoint')
-    if ep is not None:
-        m = re.fullmatch(r'(https?)://([^/?#@]+)(/[^?#]*)?', ep)
-        scheme, host, prefix = m.group(1), m.group(2).lower(), (m.group(3) or '').rstrip('/')
-        aws = re.search(r'(^|\.)amazonaws\.com(\.cn)?(:\d+)?$', host) is not None
-    else:
-        scheme, host, prefix, aws = 'https', 's3.%s.%s' % (region, domain_for(region)), '', True
-    fps = loc.get('forcePathStyle')
-    virtual = (aws and is_dns_bucket(bucket) and not (scheme == 'https' and '.' in bucket)) if fps is None else not fps
+    """The form's action URL: virtual-hosted ends in '/' (or the endpoint's path prefix), path style in /<bucket>."""
+    bucket = loc['bucket']
+    scheme, host, prefix, virtual = s3_addressing(loc)
     if virtual:
         return '%s://%s.%s%s' % (scheme, bucket, host, prefix or '/')
     return '%s://%s%s/%s' % (scheme, host, prefix, bucket)
@@ -426,18 +377,6 @@ def our_conditions(case):
     return conds, fields, key, key_cond
 
 
-def hsign(key, msg):
-    return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
-
-
-def derive_signature(secret, date8, region, text):
-    k = hsign(('AWS4' + secret).encode('utf-8'), date8)
-    k = hsign(k, region)
-    k = hsign(k, 's3')
-    k = hsign(k, 'aws4_request')
-    return hmac.new(k, text.encode('utf-8'), hashlib.sha256).hexdigest()
-
-
 # ---------------------------------------------------------------------------
 # case builders
 # ---------------------------------------------------------------------------
@@ -498,13 +437,10 @@ def make_case(g, kind):
         location['forcePathStyle'] = force
 
     tok = g.token() if r.random() < 0.4 else None
-    creds = {'accessKeyId': ('ASIA' if tok else 'AKIA') + ''.join(r.choice(UPPER_ALNUM) for _ in range(16)),
-             'secretAccessKey': ''.join(r.choice(B64) for _ in range(40))}
-    if tok:
-        creds['sessionToken'] = tok
+    creds = credentials_object(*random_key_pair(r, 'ASIA' if tok else 'AKIA'), tok)
     conditions, fields = g.conditions_and_fields()
     date = g.signing_date()
-    options = {'credentials': creds, 'expiresIn': g.expires(), 'signingDate': date.strftime('%Y-%m-%dT%H:%M:%SZ')}
+    options = {'credentials': creds, 'expiresIn': g.expires(), 'signingDate': iso_date(date)}
     if conditions:
         options['conditions'] = conditions
     if fields:
@@ -529,10 +465,7 @@ def botocore_post(case):
         aws_session_token=creds.get('sessionToken'))
     call = {'Bucket': loc['bucket'], 'Key': key, 'Fields': dict(fields), 'Conditions': json.loads(json.dumps(conds)),
             'ExpiresIn': opt['expiresIn']}
-    for mod in (botocore.auth, botocore.signers):
-        assert hasattr(mod, 'get_current_datetime'), '%s.get_current_datetime is gone: update frozen time' % mod.__name__
-    frozen = lambda *a, **k: case['date']  # noqa: E731
-    with mock.patch('botocore.auth.get_current_datetime', frozen), mock.patch('botocore.signers.get_current_datetime', frozen):
+    with frozen_clock(case['date'], modules=('botocore.auth', 'botocore.signers')):
         out = client.generate_presigned_post(call['Bucket'], call['Key'], Fields=dict(call['Fields']),
                                              Conditions=json.loads(json.dumps(call['Conditions'])), ExpiresIn=call['ExpiresIn'])
     call.update({'region': loc['region'], 'endpointUrl': case['endpoint'], 'addressingStyle': case['style']})
@@ -545,7 +478,7 @@ def botocore_sign_text(case, text):
     c = botocore.credentials.Credentials(creds['accessKeyId'], creds['secretAccessKey'], creds.get('sessionToken'))
     auth = botocore.auth.S3SigV4PostAuth(c, 's3', case['location']['region'])
     req = botocore.awsrequest.AWSRequest(method='POST', url='https://example.invalid/')
-    req.context['timestamp'] = case['date'].strftime('%Y%m%dT%H%M%SZ')
+    req.context['timestamp'] = amz_date(case['date'])
     return auth.signature(text, req)
 
 
@@ -553,11 +486,11 @@ def sign_and_check(case):
     out, call = botocore_post(case)
     loc, opt = case['location'], case['options']
     creds = opt['credentials']
-    amz_date = case['date'].strftime('%Y%m%dT%H%M%SZ')
+    amz = amz_date(case['date'])
     conds, fields, key, key_cond = our_conditions(case)
-    scope = '%s/%s/%s/s3/aws4_request' % (creds['accessKeyId'], amz_date[:8], loc['region'])
+    scope = creds['accessKeyId'] + '/' + credential_scope(amz[:8], loc['region'], 's3')
     tail = [{'bucket': loc['bucket']}, key_cond, {'x-amz-algorithm': 'AWS4-HMAC-SHA256'},
-            {'x-amz-credential': scope}, {'x-amz-date': amz_date}]
+            {'x-amz-credential': scope}, {'x-amz-date': amz}]
     if 'sessionToken' in creds:
         tail.append({'x-amz-security-token': creds['sessionToken']})
     full = json.loads(json.dumps(conds)) + tail
@@ -567,23 +500,23 @@ def sign_and_check(case):
     bf = out['fields']
     policy = json.loads(base64.b64decode(bf['policy']).decode('utf-8'))
     expires = case['date'] + datetime.timedelta(seconds=opt['expiresIn'])
-    assert policy['expiration'] == expires.strftime('%Y-%m-%dT%H:%M:%SZ'), policy['expiration']
+    assert policy['expiration'] == iso_date(expires), policy['expiration']
     assert policy['conditions'] == full, ('conditions', policy['conditions'], full)
-    assert bf['x-amz-date'] == amz_date and bf['x-amz-credential'] == scope
+    assert bf['x-amz-date'] == amz and bf['x-amz-credential'] == scope
     want_fields = dict(fields)
-    want_fields.update({'key': key, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': scope, 'x-amz-date': amz_date})
+    want_fields.update({'key': key, 'x-amz-algorithm': 'AWS4-HMAC-SHA256', 'x-amz-credential': scope, 'x-amz-date': amz})
     if 'sessionToken' in creds:
         want_fields['x-amz-security-token'] = creds['sessionToken']
     got = {k: v for k, v in bf.items() if k not in ('policy', 'x-amz-signature')}
     assert got == want_fields, ('fields', got, want_fields)
-    assert derive_signature(creds['secretAccessKey'], amz_date[:8], loc['region'], bf['policy']) == bf['x-amz-signature']
+    assert sigv4_signature(creds['secretAccessKey'], amz[:8], loc['region'], 's3', bf['policy']) == bf['x-amz-signature']
 
     # our spelling of the same policy, signed by botocore's signer and by hmac/hashlib
     ours_json = json.dumps({'expiration': expires.strftime('%Y-%m-%dT%H:%M:%S.000Z'), 'conditions': full},
                            separators=(',', ':'), ensure_ascii=False)
     ours_b64 = base64.b64encode(ours_json.encode('utf-8')).decode('ascii')
     ours_sig = botocore_sign_text(case, ours_b64)
-    assert ours_sig == derive_signature(creds['secretAccessKey'], amz_date[:8], loc['region'], ours_b64)
+    assert ours_sig == sigv4_signature(creds['secretAccessKey'], amz[:8], loc['region'], 's3', ours_b64)
     assert botocore_sign_text(case, bf['policy']) == bf['x-amz-signature']
     return {'url': out['url'], 'fields': bf, 'ours': {'policy': ours_b64, 'signature': ours_sig}}, call
 
@@ -657,18 +590,8 @@ def main():
     assert n(lambda c: c['expected']['url'].endswith('/'), cases) >= 60  # virtual-hosted
     assert {'us-east-1', 'eu-west-1', 'cn-north-1', 'auto'} <= {l['region'] for l in locs}
 
-    doc = {
-        'description': 'Generated by scripts/gen-post-vectors.py from botocore %s; do not edit by hand.' % botocore.__version__,
-        'generator': 'scripts/gen-post-vectors.py',
-        'botocore': botocore.__version__,
-        'seed': SEED,
-        'cases': cases,
-    }
-    text = json.dumps(doc, indent=1, ensure_ascii=False) + '\n'
-    os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
-    with open(OUT_PATH, 'w', encoding='utf-8', newline='\n') as f:
-        f.write(text)
-    print('wrote %d cases to %s' % (len(cases), os.path.relpath(OUT_PATH, ROOT)))
+    out = write_vectors_json(OUT_NAME, vectors_document('gen-post-vectors.py', SEED, cases))
+    print('wrote %d cases to %s' % (len(cases), out))
     print('  by kind: ' + ', '.join('%s %d' % kv for kv in sorted(counters.items())))
     return 0
 

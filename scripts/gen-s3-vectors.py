@@ -50,6 +50,10 @@ Checks (every case, before writing)
   vectors that disagree with the rules;
 * no ``x-id`` query parameter and no checksum parameter/header anywhere.
 
+The frozen clock, the capture, the SigV4 pieces, the S3 bucket-name and
+addressing rules (shared with gen-post-vectors.py), the random credential/
+date/expiry generators and the JSON writing are in ``scripts/oracle_common.py``.
+
 Our documented rules (src/s3.ts)
 --------------------------------
 * AWS host ``s3.<region>.amazonaws.com`` (``.amazonaws.com.cn`` for cn-*);
@@ -107,9 +111,10 @@ botocore behaviours this generator avoids (botocore 1.43)
   (``:443``/``:80``, which botocore keeps in the URL), ``.``/``..`` key
   segments (a WHATWG URL parser removes them; our helper rejects them) and
   empty keys for object operations (botocore requires ``Key``).
-* Environment and config files: all ``AWS_*`` variables are removed and the
-  config/credentials files point to /dev/null, so no profile setting
-  (dualstack, FIPS, endpoint URLs, checksum defaults) leaks in.
+* Environment and config files: all ``AWS_*`` variables are removed, the
+  config/credentials files point to /dev/null and the EC2 metadata service is
+  disabled, so no profile setting (dualstack, FIPS, endpoint URLs, checksum
+  defaults) leaks in.
 
 Run
 ---
@@ -122,23 +127,24 @@ seed and botocore version give a byte-identical file.
 import calendar
 import datetime
 import email.utils
-import hashlib
-import hmac
-import json
 import os
 import re
-import random
 import string
 import sys
-from unittest import mock
 from urllib.parse import quote, urlsplit
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_common import (  # noqa: E402
+    ALNUM, AWS_DOC_ACCESS_KEY_ID, AWS_DOC_S3_PRESIGN_SIGNATURE, AWS_DOC_SECRET_ACCESS_KEY, HEX, LOWER_ALNUM,
+    SeededGen, amazonaws_domain, amz_date, captured_signing_steps, check_captured_presign, credential_scope,
+    credentials_object, frozen_clock, is_dns_bucket, is_plain_bucket, isolate_from_aws_environment, iso_date,
+    looks_like_ipv4, random_b64_token, random_expires, random_key_pair, random_signing_date, s3_addressing,
+    sigv4_canonical_headers, sigv4_canonical_request, sigv4_signature, sigv4_string_to_sign, single_signing,
+    uri_encode, vectors_document, write_vectors_json,
+)
+
 # Isolate botocore from the environment before the session is created.
-for _name in list(os.environ):
-    if _name.startswith('AWS_'):
-        del os.environ[_name]
-os.environ['AWS_CONFIG_FILE'] = os.devnull
-os.environ['AWS_SHARED_CREDENTIALS_FILE'] = os.devnull
+isolate_from_aws_environment()
 
 import botocore  # noqa: E402
 import botocore.auth  # noqa: E402
@@ -146,8 +152,7 @@ import botocore.config  # noqa: E402
 import botocore.session  # noqa: E402
 
 SEED = 20240612
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_PATH = os.path.join(ROOT, 'vectors', 'botocore-s3-client.json')
+OUT_NAME = 'botocore-s3-client.json'
 
 AWS_REGIONS = [
     'us-east-1', 'us-east-1', 'eu-west-1', 'eu-west-1', 'ap-southeast-2', 'cn-north-1',
@@ -155,11 +160,6 @@ AWS_REGIONS = [
     'cn-northwest-1', 'us-gov-west-1',
 ]
 CUSTOM_REGIONS = ['us-east-1', 'us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2']
-ALNUM = string.ascii_letters + string.digits
-LOWER_ALNUM = string.ascii_lowercase + string.digits
-UPPER_ALNUM = string.ascii_uppercase + string.digits
-HEX = '0123456789abcdef'
-B64 = string.ascii_letters + string.digits + '+/'
 KEY_SPECIALS = list("!'()*&=?#;:@,$+%") + list('[]{}^|<>"`\\')
 UNRESERVED_EXTRA = '-_.~'
 UNICODE_BITS = [
@@ -169,31 +169,16 @@ UNICODE_BITS = [
 FORM_CT = 'application/x-www-form-urlencoded; charset=utf-8'
 
 
-def enc(s):
-    """RFC 3986 encoding (query keys/values, session token)."""
-    return quote(s, safe='-_.~')
-
-
 def enc_key(key):
     """S3 object key encoding: '/' kept."""
     return quote(key, safe='/-_.~')
-
-
-def domain_for(region):
-    return 'amazonaws.com.cn' if region.startswith('cn-') else 'amazonaws.com'
 
 
 # ---------------------------------------------------------------------------
 # random inputs
 # ---------------------------------------------------------------------------
 
-class Gen:
-    def __init__(self, seed):
-        self.r = random.Random(seed)
-
-    def word(self, n1=3, n2=10, alphabet=string.ascii_lowercase):
-        return ''.join(self.r.choice(alphabet) for _ in range(self.r.randint(n1, n2)))
-
+class Gen(SeededGen):
     # ---- buckets ---------------------------------------------------------
     def label(self, n1, n2):
         r = self.r
@@ -240,7 +225,7 @@ class Gen:
             else:
                 b = self.word(3, 12, ALNUM + '_-.')
             if re.fullmatch(r'[A-Za-z0-9._-]{1,255}', b) and not is_dns_bucket(b) and b not in ('.', '..') \
-                    and not looks_like_ip(b) and '..' not in b and not b.startswith(('.', '-')):
+                    and not looks_like_ipv4(b) and '..' not in b and not b.startswith(('.', '-')):
                 return b
 
     # ---- keys ------------------------------------------------------------
@@ -361,96 +346,28 @@ class Gen:
         return out
 
     # ---- credentials, dates, expiry ----------------------------------------
-    def token(self, n1=50, n2=400):
-        r = self.r
-        n = r.randint(n1, n2)
-        pad = r.choice([0, 0, 1, 2])
-        chars = [r.choice(B64) for _ in range(n - pad)]
-        for c in '/+':
-            chars[r.randrange(len(chars))] = c
-        return ''.join(chars) + '=' * pad
-
     def credentials(self):
         r = self.r
-        tok = self.token() if r.random() < 0.4 else None
-        prefix = 'ASIA' if tok else 'AKIA'
-        akid = prefix + ''.join(r.choice(UPPER_ALNUM) for _ in range(16))
-        secret = ''.join(r.choice(B64) for _ in range(40))
-        return akid, secret, tok
+        tok = random_b64_token(r) if r.random() < 0.4 else None
+        return random_key_pair(r, 'ASIA' if tok else 'AKIA') + (tok,)
 
     def signing_date(self):
-        r = self.r
-        x = r.random()
-        start = datetime.datetime(2010, 1, 1)
-        end = datetime.datetime(2035, 12, 31, 23, 59, 59)
-        days = (end.date() - start.date()).days
-        if x < 0.02:
-            return start
-        if x < 0.04:
-            return end
-        if x < 0.12:
-            d = start + datetime.timedelta(days=r.randint(0, days))
-            return d.replace(hour=23, minute=59, second=59)
-        if x < 0.18:
-            return start + datetime.timedelta(days=r.randint(0, days))
-        if x < 0.22:
-            y = r.choice([2012, 2016, 2020, 2024, 2028, 2032])
-            return datetime.datetime(y, 2, 29, r.randint(0, 23), r.randint(0, 59), r.randint(0, 59))
-        span = int((end - start).total_seconds())
-        return start + datetime.timedelta(seconds=r.randint(0, span))
+        return random_signing_date(self.r, first_below=0.02, last_below=0.04, day_end_below=0.12,
+                                   midnight_below=0.18, leap_day_below=0.22)
 
     def expires(self):
-        r = self.r
-        x = r.random()
-        if x < 0.05:
-            return 1
-        if x < 0.10:
-            return 604800
-        if x < 0.35:
-            return r.choice([60, 300, 900, 3600, 86400])
-        return r.randint(1, 604800)
+        return random_expires(self.r, [60, 300, 900, 3600, 86400], typical_below=0.35)
 
 
 # ---------------------------------------------------------------------------
-# our documented rules (a Python port of src/s3.ts, used as the reference)
+# our documented rules (a Python port of src/s3.ts, used as the reference;
+# the bucket-name and addressing rules are in oracle_common.py)
 # ---------------------------------------------------------------------------
-
-IPV4_LIKE = re.compile(r'^\d{1,3}(\.\d{1,3}){3}$')
-
-
-def looks_like_ip(b):
-    return IPV4_LIKE.match(b) is not None
-
-
-def is_dns_bucket(b):
-    """DNS-compatible bucket (dots allowed), as in src/s3.ts isDnsCompatible(b, false)."""
-    if not re.fullmatch(r'[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]', b) or '..' in b or looks_like_ip(b):
-        return False
-    return all(lbl and not lbl.startswith('-') and not lbl.endswith('-') for lbl in b.split('.'))
-
-
-def is_plain_bucket(b):
-    """DNS-compatible, no dots, none of the names botocore treats specially."""
-    return (is_dns_bucket(b) and '.' not in b and not b.endswith(('--x-s3', '--ol-s3', '-s3alias', '--table-s3'))
-            and not b.startswith(('xn--', 'sthree-')))
-
 
 def our_url(loc):
     """Base URL (before '?') and raw query pairs per our documented rules."""
-    bucket, region, key = loc['bucket'], loc['region'], loc['key']
-    ep = loc.get('endpoint')
-    if ep is not None:
-        m = re.fullmatch(r'(https?)://([^/?#@]+)(/[^?#]*)?', ep)
-        assert m, ep
-        scheme, host, prefix = m.group(1), m.group(2).lower(), (m.group(3) or '').rstrip('/')
-        aws = re.search(r'(^|\.)amazonaws\.com(\.cn)?(:\d+)?$', host) is not None
-    else:
-        scheme, host, prefix, aws = 'https', 's3.%s.%s' % (region, domain_for(region)), '', True
-    fps = loc.get('forcePathStyle')
-    if fps is None:
-        virtual = aws and is_dns_bucket(bucket) and not (scheme == 'https' and '.' in bucket)
-    else:
-        virtual = not fps
+    bucket, key = loc['bucket'], loc['key']
+    scheme, host, prefix, virtual = s3_addressing(loc)
     if virtual:
         assert is_dns_bucket(bucket), bucket
         base = '%s://%s.%s%s/%s' % (scheme, bucket, host, prefix, enc_key(key))
@@ -467,18 +384,6 @@ def our_url(loc):
     return base, pairs, virtual
 
 
-def hsign(key, msg):
-    return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
-
-
-def derive_signature(secret, date8, region, sts):
-    k = hsign(('AWS4' + secret).encode('utf-8'), date8)
-    k = hsign(k, region)
-    k = hsign(k, 's3')
-    k = hsign(k, 'aws4_request')
-    return hmac.new(k, sts.encode('utf-8'), hashlib.sha256).hexdigest()
-
-
 def reference(case):
     """Canonical request, string to sign, signature, base URL and query params per our rules."""
     loc, opt = case['location'], case['options']
@@ -486,22 +391,19 @@ def reference(case):
     base, pairs, _ = our_url(loc)
     parts = urlsplit(base)
     host = parts.hostname + (':%d' % parts.port if parts.port is not None else '')
-    amz_date = case['date'].strftime('%Y%m%dT%H%M%SZ')
-    scope = '%s/%s/s3/aws4_request' % (amz_date[:8], loc['region'])
-    hdrs = {'host': host}
-    for n, v in opt.get('headers', {}).items():
-        hdrs[n.lower()] = ' '.join(v.split())
-    names = sorted(hdrs)
-    signed = ';'.join(names)
+    amz = amz_date(case['date'])
+    scope = credential_scope(amz[:8], loc['region'], 's3')
+    hdrs = sigv4_canonical_headers({'host': host, **opt.get('headers', {})})
+    signed = ';'.join(hdrs)
     auth = [('X-Amz-Algorithm', 'AWS4-HMAC-SHA256'), ('X-Amz-Credential', creds['accessKeyId'] + '/' + scope),
-            ('X-Amz-Date', amz_date), ('X-Amz-Expires', str(opt['expiresIn'])), ('X-Amz-SignedHeaders', signed)]
+            ('X-Amz-Date', amz), ('X-Amz-Expires', str(opt['expiresIn'])), ('X-Amz-SignedHeaders', signed)]
     if 'sessionToken' in creds:
         auth.append(('X-Amz-Security-Token', creds['sessionToken']))
-    all_pairs = sorted((enc(k), enc(v)) for k, v in pairs + auth)
-    cr = '\n'.join([opt['method'], parts.path, '&'.join('%s=%s' % kv for kv in all_pairs),
-                    ''.join('%s:%s\n' % (n, hdrs[n]) for n in names), signed, 'UNSIGNED-PAYLOAD'])
-    sts = '\n'.join(['AWS4-HMAC-SHA256', amz_date, scope, hashlib.sha256(cr.encode('utf-8')).hexdigest()])
-    sig = derive_signature(creds['secretAccessKey'], amz_date[:8], loc['region'], sts)
+    all_pairs = sorted((uri_encode(k), uri_encode(v)) for k, v in pairs + auth)
+    cr = sigv4_canonical_request(opt['method'], parts.path, '&'.join('%s=%s' % kv for kv in all_pairs), hdrs,
+                                 'UNSIGNED-PAYLOAD')
+    sts = sigv4_string_to_sign(amz, scope, cr)
+    sig = sigv4_signature(creds['secretAccessKey'], amz[:8], loc['region'], 's3', sts)
     params = sorted(['%s=%s' % kv for kv in all_pairs] + ['X-Amz-Signature=' + sig])
     return base, params, cr, sts, sig
 
@@ -587,8 +489,8 @@ def make_case(g, kind, op=None, key=None, bucket=None):
         bucket = bucket or r.choice([g.bucket_plain, g.bucket_plain, g.bucket_dotted])()
         region = r.choice(['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'cn-north-1'])
         endpoint = r.choice([
-            'https://s3.dualstack.%s.%s' % (region, domain_for(region)),
-            'https://s3.%s.%s' % (region, domain_for(region)),
+            'https://s3.dualstack.%s.%s' % (region, amazonaws_domain(region)),
+            'https://s3.%s.%s' % (region, amazonaws_domain(region)),
         ])
         if region == 'us-east-1' and r.random() < 0.4:
             endpoint = 'https://s3.amazonaws.com'
@@ -646,16 +548,12 @@ def make_case(g, kind, op=None, key=None, bucket=None):
     if force is not None:
         location['forcePathStyle'] = force
     location.update(loc_extra)
-    akid, secret, token = g.credentials()
-    creds = {'accessKeyId': akid, 'secretAccessKey': secret}
-    if token is not None:
-        creds['sessionToken'] = token
-    options = {'credentials': creds, 'method': METHODS[op]}
+    options = {'credentials': credentials_object(*g.credentials()), 'method': METHODS[op]}
     if headers:
         options['headers'] = headers
     options['expiresIn'] = g.expires()
     date = g.signing_date()
-    options['signingDate'] = date.strftime('%Y-%m-%dT%H:%M:%SZ')
+    options['signingDate'] = iso_date(date)
     return {'kind': kind, 'op': op, 'params': params, 'style': style, 'endpoint': endpoint,
             'location': location, 'options': options, 'date': date}
 
@@ -682,39 +580,13 @@ def make_client(case):
 
 
 def botocore_presign(case):
-    captured = {'canonicalRequest': [], 'stringToSign': [], 'signature': [], 'auth': []}
-    cls = botocore.auth.S3SigV4QueryAuth
-    orig_cr, orig_sts, orig_sig = cls.canonical_request, cls.string_to_sign, cls.signature
-
-    def canonical_request(self, request):
-        captured['auth'].append(type(self))
-        v = orig_cr(self, request)
-        captured['canonicalRequest'].append(v)
-        return v
-
-    def string_to_sign(self, request, canonical_request):
-        v = orig_sts(self, request, canonical_request)
-        captured['stringToSign'].append(v)
-        return v
-
-    def signature(self, string_to_sign, request):
-        v = orig_sig(self, string_to_sign, request)
-        captured['signature'].append(v)
-        return v
-
-    assert hasattr(botocore.auth, 'get_current_datetime'), 'botocore.auth.get_current_datetime is gone: update frozen time'
+    cls = botocore.auth.S3SigV4QueryAuth  # plain SigV4 query auth, not S3 Express etc.
     client = make_client(case)
-    with mock.patch.object(cls, 'canonical_request', canonical_request), \
-            mock.patch.object(cls, 'string_to_sign', string_to_sign), \
-            mock.patch.object(cls, 'signature', signature), \
-            mock.patch('botocore.auth.get_current_datetime', lambda *a, **k: case['date']):
+    with captured_signing_steps(cls) as captured, frozen_clock(case['date']):
         url = client.generate_presigned_url(case['op'], Params=case['params'],
                                             ExpiresIn=case['options']['expiresIn'],
                                             HttpMethod=case['options']['method'])
-    for k in ('canonicalRequest', 'stringToSign', 'signature'):
-        assert len(captured[k]) == 1, (k, captured)
-    assert captured['auth'] == [cls], captured['auth']  # plain SigV4 query auth, not S3 Express etc.
-    return url, captured['canonicalRequest'][0], captured['stringToSign'][0], captured['signature'][0]
+    return (url,) + single_signing(captured, cls)
 
 
 def split_url(url):
@@ -724,18 +596,14 @@ def split_url(url):
 
 def sign_and_check(case):
     url, cr, sts, sig = botocore_presign(case)
-    amz_date = case['date'].strftime('%Y%m%dT%H%M%SZ')
+    creds = case['options']['credentials']
+    check_captured_presign(url, cr, sts, sig, case['date'], creds['secretAccessKey'], case['location']['region'], 's3')
     base, params = split_url(url)
-    assert 'X-Amz-Date=' + amz_date in params, (url, amz_date)
-    assert url.endswith('&X-Amz-Signature=' + sig), url
     for p in params:
         name = p.split('=', 1)[0].lower()
         assert name != 'x-id' and 'checksum' not in name, ('botocore added a parameter we do not model', url)
     signed_headers = cr.split('\n')[-2].split(';')
     assert not any('checksum' in h for h in signed_headers), ('botocore signed a checksum header', cr)
-    assert sts.split('\n')[-1] == hashlib.sha256(cr.encode('utf-8')).hexdigest()
-    creds = case['options']['credentials']
-    assert derive_signature(creds['secretAccessKey'], amz_date[:8], case['location']['region'], sts) == sig
     ref = reference(case)
     got = (base, params, cr, sts, sig)
     assert ref == got, '\n---\n'.join(['our rules and botocore disagree for %s %r' % (case['kind'], case['location']),
@@ -794,13 +662,13 @@ def main():
         'style': 'virtual', 'endpoint': 'https://s3.amazonaws.com',
         'location': {'bucket': 'examplebucket', 'key': 'test.txt', 'region': 'us-east-1',
                      'endpoint': 'https://s3.amazonaws.com'},
-        'options': {'credentials': {'accessKeyId': 'AKIAIOSFODNN7EXAMPLE',
-                                    'secretAccessKey': 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'},
+        'options': {'credentials': {'accessKeyId': AWS_DOC_ACCESS_KEY_ID,
+                                    'secretAccessKey': AWS_DOC_SECRET_ACCESS_KEY},
                     'method': 'GET', 'expiresIn': 86400, 'signingDate': '2013-05-24T00:00:00Z'},
         'date': datetime.datetime(2013, 5, 24),
     }
     add(doc, 'awsdoc')
-    assert cases[-1]['expected']['signature'] == 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
+    assert cases[-1]['expected']['signature'] == AWS_DOC_S3_PRESIGN_SIGNATURE
 
     for kind, op, key, bucket, ov in PINNED:
         case = make_case(g, kind, op=op, key=key, bucket=bucket)
@@ -850,20 +718,9 @@ def main():
     virtual = sum(1 for l in locs if our_url(l)[2])
     assert 100 <= virtual <= len(cases) - 100, virtual
 
-    doc_out = {
-        'description': 'Generated by scripts/gen-s3-vectors.py from botocore %s; do not edit by hand.'
-                       % botocore.__version__,
-        'generator': 'scripts/gen-s3-vectors.py',
-        'botocore': botocore.__version__,
-        'seed': SEED,
-        'cases': cases,
-    }
-    text = json.dumps(doc_out, indent=1, ensure_ascii=False) + '\n'
-    os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
-    with open(OUT_PATH, 'w', encoding='utf-8', newline='\n') as f:
-        f.write(text)
+    out = write_vectors_json(OUT_NAME, vectors_document('gen-s3-vectors.py', SEED, cases))
     print('wrote %d cases (%d virtual-hosted, %d path style, %.0f%% with a session token) to %s'
-          % (len(cases), virtual, len(cases) - virtual, tokens * 100, os.path.relpath(OUT_PATH, ROOT)))
+          % (len(cases), virtual, len(cases) - virtual, tokens * 100, out))
     print('  by kind: ' + ', '.join('%s %d' % kv for kv in sorted(counters.items())))
     return 0
 

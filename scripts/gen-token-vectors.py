@@ -39,10 +39,15 @@ which is what ``SigV4Auth.add_auth`` reads the clock through in botocore 1.43.
 Every case is checked before it is written:
 
 * X-Amz-Date in the token is the frozen date, X-Amz-Expires the expected one;
-* an independent, plain SigV4 implementation in this script (hashlib/hmac)
-  recomputes the canonical request from the token (host lower-cased, port kept
-  unless 443; query sorted; the session token left out for IoT) and gets the
-  token's X-Amz-Signature; so only plain SigV4 presigns are kept.
+* an independent, plain SigV4 implementation (``check_sigv4`` here, on the
+  hashlib/hmac SigV4 pieces of ``scripts/oracle_common.py``) recomputes the
+  canonical request from the token (host lower-cased, port kept unless 443;
+  query sorted; the session token left out for IoT) and gets the token's
+  X-Amz-Signature; so only plain SigV4 presigns are kept.
+
+The frozen clock, the SigV4 pieces, the isolation from ~/.aws and AWS_*
+variables and the JSON writing are shared with the other generators in
+``scripts/oracle_common.py``.
 
 botocore quirks this generator steers around (botocore/auth.py, signers.py)
 --------------------------------------------------------------------------
@@ -81,15 +86,10 @@ byte-identical file.
 
 import base64
 import datetime
-import hashlib
-import hmac
-import json
 import os
-import random
 import string
 import sys
-from unittest import mock
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import botocore
 import botocore.auth
@@ -103,9 +103,15 @@ try:
 except ImportError:  # pragma: no cover
     sys.exit('gen-token-vectors.py needs awscli (v1) for the EKS cases: pip install awscli')
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_common import (  # noqa: E402
+    ALNUM, B64, EMPTY_SHA256, LOWER_ALNUM, UPPER_ALNUM, SeededGen, amz_date, credential_scope, frozen_clock,
+    isolate_from_aws_environment, iso_date, sigv4_canonical_headers, sigv4_canonical_request, sigv4_signature,
+    sigv4_string_to_sign, uri_encode, vectors_document, write_vectors_json,
+)
+
 SEED = 20261125
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-OUT_PATH = os.path.join(ROOT, 'vectors', 'botocore-tokens.json')
+OUT_NAME = 'botocore-tokens.json'
 
 REGIONS = [
     'us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'eu-south-2',
@@ -114,26 +120,16 @@ REGIONS = [
     'cn-north-1', 'cn-northwest-1', 'us-gov-west-1', 'us-gov-east-1',
     'us-iso-east-1', 'us-isob-east-1', 'eu-isoe-west-1', 'us-isof-south-1', 'eusc-de-east-1',
 ]
-ALNUM = string.ascii_letters + string.digits
-LOWER_ALNUM = string.ascii_lowercase + string.digits
-UPPER_ALNUM = string.ascii_uppercase + string.digits
-B64 = string.ascii_letters + string.digits + '+/'
 SPECIAL = "!'()*&=?#;:@,$[]{}^|<>\"`\\+%/~-_."
 UNICODE_BITS = [
     'é', 'ü', 'ñ', '日本語', '😀', '🚀', '👍🏽', 'Привет', 'مرحبا', 'ß', 'Ω',
     '中文', '한국어', 'e\u0301', '\u00a0', '€', '𝄞', '\t', '\n', '\x00', '\x7f',
 ]
-PRINTABLE_NO_SPACE = ''.join(chr(c) for c in range(0x21, 0x7F))
-EMPTY_SHA256 = hashlib.sha256(b'').hexdigest()
 NEVER_SIGNED = set(botocore.auth.SIGNED_HEADERS_BLACKLIST)
 
 
-def enc(s):
-    """SigV4 UriEncode (RFC 3986 unreserved kept)."""
-    return quote(s, safe='-_.~')
-
-
 def dns_suffix(region):
+    """The partition's DNS suffix, as src/tokens.ts has it (fuller than oracle_common.amazonaws_domain)."""
     for prefix, suffix in (('cn-', 'amazonaws.com.cn'), ('eusc-', 'amazonaws.eu'), ('us-isob-', 'sc2s.sgov.gov'),
                            ('us-isof-', 'csp.hci.ic.gov'), ('us-iso-', 'c2s.ic.gov'), ('eu-isoe-', 'cloud.adc-e.uk')):
         if region.startswith(prefix):
@@ -141,13 +137,7 @@ def dns_suffix(region):
     return 'amazonaws.com'
 
 
-class Gen:
-    def __init__(self, seed):
-        self.r = random.Random(seed)
-
-    def word(self, n1=3, n2=10, alphabet=string.ascii_lowercase):
-        return ''.join(self.r.choice(alphabet) for _ in range(self.r.randint(n1, n2)))
-
+class Gen(SeededGen):
     def label(self, n1=1, n2=20, upper=0.0):
         """A DNS label: letters, digits and inner hyphens."""
         r = self.r
@@ -238,26 +228,11 @@ class Gen:
         return r.choice([5432, 3306, 1433, 1521, 443, 80, 8443, 1, 65535, r.randint(1, 65535), r.randint(1024, 65535)])
 
     def printable_value(self, n1=1, n2=30):
-        r = self.r
-        chars = [' ' if r.random() < 0.15 else r.choice(PRINTABLE_NO_SPACE) for _ in range(r.randint(n1, n2))]
-        v = ''.join(chars)
-        if not v.strip():
-            v += self.word(1, 4)
-        if r.random() < 0.2:
+        """SeededGen's, then one leading and two trailing spaces in 20% of cases."""
+        v = super().printable_value(n1, n2)
+        if self.r.random() < 0.2:
             v = ' ' + v + '  '
         return v
-
-
-def frozen_clock(dt):
-    return mock.patch('botocore.auth.get_current_datetime', lambda *a, **k: dt)
-
-
-def iso(dt):
-    return dt.strftime('%Y-%m-%dT%H:%M:%SZ')
-
-
-def amz(dt):
-    return dt.strftime('%Y%m%dT%H%M%SZ')
 
 
 def botocore_credentials(c, with_token=True):
@@ -278,46 +253,33 @@ def session_for(c):
 
 # ---- the independent check ----------------------------------------------------
 
-def _hmac(key, msg):
-    return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
-
-
 def check_sigv4(url, c, region, service, date, expires, headers=None, token_signed=True):
     """Recompute the signature of a presigned GET from scratch and compare."""
     parts = urlsplit(url if '://' in url else 'https://' + url)
     pairs = [p.split('=', 1) for p in parts.query.split('&')]
     q = dict(pairs)
     assert len(q) == len(pairs), url
-    assert q['X-Amz-Date'] == amz(date), (q['X-Amz-Date'], amz(date))
+    assert q['X-Amz-Date'] == amz_date(date), (q['X-Amz-Date'], amz_date(date))
     assert q['X-Amz-Expires'] == str(expires), (q['X-Amz-Expires'], expires)
     assert q['X-Amz-Algorithm'] == 'AWS4-HMAC-SHA256'
-    day = amz(date)[:8]
-    scope = '%s/%s/%s/aws4_request' % (day, region, service)
+    day = amz_date(date)[:8]
+    scope = credential_scope(day, region, service)
     assert unquote(q['X-Amz-Credential']) == c['accessKeyId'] + '/' + scope
     token = c.get('sessionToken')
     if token is None:
         assert 'X-Amz-Security-Token' not in q
     else:
-        assert q['X-Amz-Security-Token'] == enc(token)
+        assert q['X-Amz-Security-Token'] == uri_encode(token)
     signed = [(k, v) for k, v in pairs if k != 'X-Amz-Signature' and (token_signed or k != 'X-Amz-Security-Token')]
     canonical_query = '&'.join('%s=%s' % kv for kv in sorted(signed))
     host = parts.hostname
     if parts.port is not None and parts.port != 443:
         host += ':%d' % parts.port
-    hdrs = {'host': host}
-    for k, v in (headers or {}).items():
-        hdrs[k.lower()] = ' '.join(v.split())
-    names = sorted(hdrs)
-    assert unquote(q['X-Amz-SignedHeaders']) == ';'.join(names)
-    creq = '\n'.join([
-        'GET', parts.path or '/', canonical_query,
-        ''.join('%s:%s\n' % (n, hdrs[n]) for n in names), ';'.join(names), EMPTY_SHA256,
-    ])
-    sts = '\n'.join(['AWS4-HMAC-SHA256', amz(date), scope, hashlib.sha256(creq.encode()).hexdigest()])
-    key = _hmac(('AWS4' + c['secretAccessKey']).encode('utf-8'), day)
-    for part in (region, service, 'aws4_request'):
-        key = _hmac(key, part)
-    assert hmac.new(key, sts.encode(), hashlib.sha256).hexdigest() == q['X-Amz-Signature'], url
+    hdrs = sigv4_canonical_headers({'host': host, **(headers or {})})
+    assert unquote(q['X-Amz-SignedHeaders']) == ';'.join(hdrs)
+    creq = sigv4_canonical_request('GET', parts.path or '/', canonical_query, hdrs, EMPTY_SHA256)
+    sts = sigv4_string_to_sign(amz_date(date), scope, creq)
+    assert sigv4_signature(c['secretAccessKey'], day, region, service, sts) == q['X-Amz-Signature'], url
 
 
 # ---- recipes ------------------------------------------------------------------
@@ -330,8 +292,8 @@ def rds_case(g, i):
     with frozen_clock(date):
         token = client.generate_db_auth_token(host, port, user, Region=region)
     check_sigv4(token, c, region, 'rds-db', date, 900)
-    assert token.startswith('%s:%d/?Action=connect&DBUser=%s&X-Amz-' % (host, port, enc(user))), token
-    inp = {'hostname': host, 'port': port, 'username': user, 'region': region, 'credentials': c, 'signingDate': iso(date)}
+    assert token.startswith('%s:%d/?Action=connect&DBUser=%s&X-Amz-' % (host, port, uri_encode(user))), token
+    inp = {'hostname': host, 'port': port, 'username': user, 'region': region, 'credentials': c, 'signingDate': iso_date(date)}
     return {'name': 'rds-%04d' % i, 'recipe': 'rds', 'input': inp, 'expected': token}
 
 
@@ -345,7 +307,7 @@ def dsql_case(g, i):
     with frozen_clock(date):
         token = fn(host, region) if expires is None else fn(host, region, expires)
     check_sigv4(token, c, region, 'dsql', date, 900 if expires is None else expires)
-    inp = {'hostname': host, 'region': region, 'credentials': c, 'signingDate': iso(date)}
+    inp = {'hostname': host, 'region': region, 'credentials': c, 'signingDate': iso_date(date)}
     if admin or r.random() < 0.3:
         inp['admin'] = admin
     if expires is not None:
@@ -386,11 +348,11 @@ def cache_case(g, i, service):
     assert documented == token, (documented, token)
     check_sigv4(token, c, region, service, date, 900)
     if service == 'elasticache':
-        inp = {'cacheName': name, 'userId': user, 'region': region, 'credentials': c, 'signingDate': iso(date)}
+        inp = {'cacheName': name, 'userId': user, 'region': region, 'credentials': c, 'signingDate': iso_date(date)}
         if serverless or r.random() < 0.3:
             inp['serverless'] = serverless
     else:
-        inp = {'clusterName': name, 'userName': user, 'region': region, 'credentials': c, 'signingDate': iso(date)}
+        inp = {'clusterName': name, 'userName': user, 'region': region, 'credentials': c, 'signingDate': iso_date(date)}
     return {'name': '%s-%04d' % (service, i), 'recipe': service, 'input': inp, 'expected': token}
 
 
@@ -431,7 +393,7 @@ def sts_case(g, i):
         url = client.generate_presigned_url('get_caller_identity', ExpiresIn=60 if expires is None else expires, HttpMethod='GET')
     assert url.startswith('https://sts.%s.%s/?Action=GetCallerIdentity&Version=2011-06-15&X-Amz-' % (region, dns_suffix(region))), url
     check_sigv4(url, c, region, 'sts', date, 60 if expires is None else expires, headers)
-    inp = {'region': region, 'credentials': c, 'signingDate': iso(date)}
+    inp = {'region': region, 'credentials': c, 'signingDate': iso_date(date)}
     if headers:
         inp['headers'] = headers
     if expires is not None:
@@ -450,7 +412,7 @@ def eks_case(g, i):
     b = token[len('k8s-aws-v1.'):]
     url = base64.urlsafe_b64decode(b + '=' * (-len(b) % 4)).decode()
     check_sigv4(url, c, region, 'sts', date, 60, {'x-k8s-aws-id': cluster})
-    inp = {'clusterName': cluster, 'region': region, 'credentials': c, 'signingDate': iso(date)}
+    inp = {'clusterName': cluster, 'region': region, 'credentials': c, 'signingDate': iso_date(date)}
     return {'name': 'eks-%04d' % i, 'recipe': 'eks', 'input': inp, 'expected': token}
 
 
@@ -466,9 +428,9 @@ def iot_case(g, i):
                                      expires=900 if expires is None else expires).add_auth(request)
     url = request.url
     if 'sessionToken' in c:
-        url += '&X-Amz-Security-Token=' + enc(c['sessionToken'])
+        url += '&X-Amz-Security-Token=' + uri_encode(c['sessionToken'])
     check_sigv4(url, c, region, 'iotdevicegateway', date, 900 if expires is None else expires, token_signed=False)
-    inp = {'endpoint': endpoint, 'region': region, 'credentials': c, 'signingDate': iso(date)}
+    inp = {'endpoint': endpoint, 'region': region, 'credentials': c, 'signingDate': iso_date(date)}
     if expires is not None:
         inp['expiresIn'] = expires
     return {'name': 'iot-%04d' % i, 'recipe': 'iot', 'input': inp, 'expected': 'wss' + url[len('https'):]}
@@ -512,14 +474,14 @@ def transcribe_case(g, i):
     query = ([('language-code', language)] if language else []) + [('media-encoding', encoding), ('sample-rate', str(rate))]
     query += [(k, text(v)) for k, v in params.items()]
     host = 'transcribestreaming.%s.%s:8443' % (region, dns_suffix(region))
-    url = 'https://%s/stream-transcription-websocket?%s' % (host, '&'.join('%s=%s' % (k, enc(v)) for k, v in query))
+    url = 'https://%s/stream-transcription-websocket?%s' % (host, '&'.join('%s=%s' % (k, uri_encode(v)) for k, v in query))
     request = AWSRequest(method='GET', url=url)
     with frozen_clock(date):
         botocore.auth.SigV4QueryAuth(botocore_credentials(c), 'transcribe', region,
                                      expires=300 if expires is None else expires).add_auth(request)
     assert request.url.startswith(url + '&X-Amz-'), (request.url, url)
     check_sigv4(request.url, c, region, 'transcribe', date, 300 if expires is None else expires)
-    inp = {'region': region, 'credentials': c, 'signingDate': iso(date), 'mediaEncoding': encoding, 'sampleRate': rate}
+    inp = {'region': region, 'credentials': c, 'signingDate': iso_date(date), 'mediaEncoding': encoding, 'sampleRate': rate}
     if language:
         inp['languageCode'] = language
     if params:
@@ -541,37 +503,16 @@ COUNTS = [
 ]
 
 
-def isolate_from_local_aws_config():
-    """No ~/.aws files or AWS_* variables (endpoint URLs, FIPS, profiles) may change what botocore emits."""
-    for k in list(os.environ):
-        if k.startswith('AWS_'):
-            del os.environ[k]
-    os.environ['AWS_CONFIG_FILE'] = os.devnull
-    os.environ['AWS_SHARED_CREDENTIALS_FILE'] = os.devnull
-    os.environ['AWS_EC2_METADATA_DISABLED'] = 'true'
-
-
 def main():
-    isolate_from_local_aws_config()
+    isolate_from_aws_environment()
     g = Gen(SEED)
     cases = []
     for _, count, make in COUNTS:
         for i in range(1, count + 1):
             cases.append(make(g, i))
-    doc = {
-        'description': 'Generated by scripts/gen-token-vectors.py from botocore %s and awscli %s; do not edit by hand.'
-                       % (botocore.__version__, awscli.__version__),
-        'generator': 'scripts/gen-token-vectors.py',
-        'botocore': botocore.__version__,
-        'awscli': awscli.__version__,
-        'seed': SEED,
-        'counts': {name: count for name, count, _ in COUNTS},
-        'cases': cases,
-    }
-    with open(OUT_PATH, 'w', encoding='utf-8') as f:
-        json.dump(doc, f, indent=1, ensure_ascii=False)
-        f.write('\n')
-    print('wrote %d cases to %s' % (len(cases), os.path.relpath(OUT_PATH, ROOT)))
+    doc = vectors_document('gen-token-vectors.py', SEED, cases, tools=[('awscli', awscli.__version__)],
+                           extra={'counts': {name: count for name, count, _ in COUNTS}})
+    print('wrote %d cases to %s' % (len(cases), write_vectors_json(OUT_NAME, doc)))
 
 
 if __name__ == '__main__':

@@ -11,7 +11,7 @@ records the request we passed to botocore (method, URL, extra headers), the
 signing options (credentials, region, service, expiresIn, signingDate), and
 what botocore produced: the presigned URL and the canonical request, string to
 sign and signature exactly as botocore computed them while signing (captured
-by subclassing the auth classes).
+by wrapping those methods of the auth class).
 
 botocore is the oracle. Time is frozen per case by patching
 ``botocore.auth.get_current_datetime``, which is what ``SigV4Auth.add_auth``
@@ -26,6 +26,10 @@ writing it:
     remove_dot_segments, then collapsing empty segments, for non-S3 paths)
     gives the same canonical request and the same URL. This is the check that
     we only kept inputs on which botocore does a plain SigV4 presign.
+
+The frozen clock, the capture, the HMAC chain and the other SigV4 pieces, the
+random credential/date/expiry generators and the JSON writing are shared with
+the other generators in ``scripts/oracle_common.py``.
 
 botocore quirks this generator avoids (see botocore/auth.py, botocore/utils.py)
 ------------------------------------------------------------------------------
@@ -78,14 +82,9 @@ seed and botocore version give a byte-identical file.
 
 import base64
 import datetime
-import hashlib
-import hmac
-import json
 import os
-import random
 import string
 import sys
-from unittest import mock
 from urllib.parse import quote, urlsplit
 
 import botocore
@@ -93,54 +92,39 @@ import botocore.auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-SEED = 20240611
-OUT_PATH = os.path.join(
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-    'vectors',
-    'botocore-presign.json',
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from oracle_common import (  # noqa: E402
+    ALNUM, AWS_DOC_ACCESS_KEY_ID, AWS_DOC_S3_PRESIGN_SIGNATURE, AWS_DOC_SECRET_ACCESS_KEY, EMPTY_SHA256, HEX,
+    LOWER_ALNUM, SeededGen, amazonaws_domain, amz_date, captured_signing_steps,
+    check_captured_presign, credential_scope, credentials_object, frozen_clock, iso_date, random_b64_token,
+    random_expires, random_key_pair, random_signing_date, sigv4_canonical_headers, sigv4_canonical_request,
+    sigv4_signature, sigv4_string_to_sign, single_signing, uri_encode, vectors_document,
+    write_vectors_json,
 )
+
+SEED = 20240611
+OUT_NAME = 'botocore-presign.json'
 
 REGIONS = [
     'us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2',
     'ap-northeast-1', 'sa-east-1', 'cn-north-1', 'us-gov-west-1',
 ]
-ALNUM = string.ascii_letters + string.digits
-LOWER_ALNUM = string.ascii_lowercase + string.digits
-UPPER_ALNUM = string.ascii_uppercase + string.digits
-B64 = string.ascii_letters + string.digits + '+/'
 SPECIAL = "!'()*&=?#;:@,$[]{}^|<>\"`\\+%"
 UNRESERVED_EXTRA = '-_.~'
 UNICODE_BITS = [
     'é', 'ü', 'ñ', '日本語', '😀', '🚀', '👍🏽', 'Привет', 'ключ', 'مرحبا',
     'ß', 'Ω', '中文', '한국어', 'ä', 'e\u0301', '\u00a0', '€', 'ø', '𝄞',
 ]
-PRINTABLE_NO_SPACE = ''.join(chr(c) for c in range(0x21, 0x7F))
 
 FORBIDDEN_HEADERS = set(botocore.auth.SIGNED_HEADERS_BLACKLIST) | {
     'host', 'authorization', 'date', 'x-amz-date', 'x-amz-security-token',
     'x-amz-content-sha256',
 }
 BLACKLISTED_CONTENT_TYPE = 'application/x-www-form-urlencoded; charset=utf-8'
-EMPTY_SHA256 = hashlib.sha256(b'').hexdigest()
 
 
-def enc(s):
-    """RFC 3986 encoding used for query keys/values."""
-    return quote(s, safe='-_.~')
-
-
-def domain_for(region):
-    return 'amazonaws.com.cn' if region.startswith('cn-') else 'amazonaws.com'
-
-
-class Gen:
-    def __init__(self, seed):
-        self.r = random.Random(seed)
-
-    # ---- primitive pieces -------------------------------------------------
-    def word(self, n1=3, n2=10, alphabet=string.ascii_lowercase):
-        return ''.join(self.r.choice(alphabet) for _ in range(self.r.randint(n1, n2)))
-
+class Gen(SeededGen):
+    # ---- primitive pieces (word, printable_value: SeededGen) ---------------
     def fancy_text(self, n1=1, n2=8, allow_slash=False):
         """Random mix of ASCII, spaces, specials, unreserved and unicode."""
         r = self.r
@@ -311,16 +295,6 @@ class Gen:
             value = value + ' ' * r.randint(1, 3)
         return value
 
-    def printable_value(self, n1=1, n2=30):
-        r = self.r
-        chars = []
-        for _ in range(r.randint(n1, n2)):
-            chars.append(' ' if r.random() < 0.15 else r.choice(PRINTABLE_NO_SPACE))
-        v = ''.join(chars)
-        if not v.strip():
-            v = v + self.word(1, 4)
-        return v
-
     def style(self, name):
         r = self.r
         x = r.random()
@@ -364,8 +338,8 @@ class Gen:
         elif method in ('GET', 'HEAD'):
             specific = [
                 lambda: ('range', 'bytes=%d-%d' % (lambda a: (a, a + r.randint(0, 10 ** 6)))(r.randint(0, 10 ** 6))),
-                lambda: ('if-match', '"%s"' % self.word(32, 32, '0123456789abcdef')),
-                lambda: ('If-None-Match', '"%s"' % self.word(32, 32, '0123456789abcdef')),
+                lambda: ('if-match', '"%s"' % self.word(32, 32, HEX)),
+                lambda: ('If-None-Match', '"%s"' % self.word(32, 32, HEX)),
                 lambda: ('If-Modified-Since', 'Wed, 21 Oct 2015 07:28:00 GMT'),
                 lambda: ('x-amz-server-side-encryption-customer-algorithm', 'AES256'),
                 lambda: ('x-amz-checksum-mode', 'ENABLED'),
@@ -403,55 +377,20 @@ class Gen:
 
     # ---- credentials, dates, expiry ------------------------------------------
     def token(self, n1=50, n2=400):
-        r = self.r
-        n = r.randint(n1, n2)
-        pad = r.choice([0, 0, 1, 2])
-        chars = [r.choice(B64) for _ in range(n - pad)]
-        for c in '/+':
-            chars[r.randrange(len(chars))] = c
-        if r.random() < 0.3:
-            chars[r.randrange(len(chars))] = '='
-        return ''.join(chars) + '=' * pad
+        return random_b64_token(self.r, n1, n2, inner_equals_p=0.3)
 
     def credentials(self, p_token=0.42):
         r = self.r
         tok = self.token() if r.random() < p_token else None
         prefix = ('ASIA' if r.random() < 0.85 else 'AKIA') if tok else ('AKIA' if r.random() < 0.9 else 'ASIA')
-        akid = prefix + ''.join(r.choice(UPPER_ALNUM) for _ in range(16))
-        secret = ''.join(r.choice(B64) for _ in range(40))
-        return akid, secret, tok
+        return random_key_pair(r, prefix) + (tok,)
 
     def signing_date(self):
-        r = self.r
-        x = r.random()
-        start = datetime.datetime(2010, 1, 1)
-        end = datetime.datetime(2035, 12, 31, 23, 59, 59)
-        days = (end.date() - start.date()).days
-        if x < 0.01:
-            return start
-        if x < 0.02:
-            return end
-        if x < 0.10:
-            d = start + datetime.timedelta(days=r.randint(0, days))
-            return d.replace(hour=23, minute=59, second=59)
-        if x < 0.18:
-            return start + datetime.timedelta(days=r.randint(0, days))
-        if x < 0.22:
-            y = r.choice([2012, 2016, 2020, 2024, 2028, 2032])
-            return datetime.datetime(y, 2, 29, r.randint(0, 23), r.randint(0, 59), r.randint(0, 59))
-        span = int((end - start).total_seconds())
-        return start + datetime.timedelta(seconds=r.randint(0, span))
+        return random_signing_date(self.r, first_below=0.01, last_below=0.02, day_end_below=0.10,
+                                   midnight_below=0.18, leap_day_below=0.22)
 
     def expires(self, typical=(60, 300, 900, 3600, 86400)):
-        r = self.r
-        x = r.random()
-        if x < 0.05:
-            return 1
-        if x < 0.10:
-            return 604800
-        if x < 0.30:
-            return r.choice(typical)
-        return r.randint(1, 604800)
+        return random_expires(self.r, typical, typical_below=0.30)
 
 
 # ---------------------------------------------------------------------------
@@ -461,7 +400,7 @@ class Gen:
 def build_url(base, path, pairs):
     url = base + path
     if pairs:
-        url += '?' + '&'.join(enc(k) + '=' + enc(v) for k, v in pairs)
+        url += '?' + '&'.join(uri_encode(k) + '=' + uri_encode(v) for k, v in pairs)
     return url
 
 
@@ -475,7 +414,7 @@ def s3_case(g, style):
     if style == 'virtual':
         if r.random() < 0.03:
             qkey = ''  # bucket-level request: path '/'
-        base = 'https://%s.s3.%s.%s' % (bucket, region, domain_for(region))
+        base = 'https://%s.s3.%s.%s' % (bucket, region, amazonaws_domain(region))
         path = '/' + qkey
     elif style == 'path':
         if r.random() < 0.3:
@@ -483,7 +422,7 @@ def s3_case(g, style):
         if region == 'us-east-1' and r.random() < 0.3:
             base = 'https://s3.amazonaws.com'
         else:
-            base = 'https://s3.%s.%s' % (region, domain_for(region))
+            base = 'https://s3.%s.%s' % (region, amazonaws_domain(region))
         path = '/%s/%s' % (bucket, qkey)
     elif style == 'ip':
         base = 'http://127.0.0.1:%d' % r.randint(1024, 65535)
@@ -493,7 +432,7 @@ def s3_case(g, style):
         path = '/%s/%s' % (bucket, qkey)
     elif style == 'r2':
         region = 'auto'
-        base = 'https://%s.r2.cloudflarestorage.com' % g.word(32, 32, '0123456789abcdef')
+        base = 'https://%s.r2.cloudflarestorage.com' % g.word(32, 32, HEX)
         path = '/%s/%s' % (bucket, qkey)
     elif style == 'minio':
         base = r.choice(['https://minio.example.com:9000', 'http://minio.example.com:9000',
@@ -529,7 +468,7 @@ def other_case(g, service):
             region = 'us-east-1'
             base = 'https://sts.amazonaws.com'
         else:
-            base = 'https://sts.%s.%s' % (region, domain_for(region))
+            base = 'https://sts.%s.%s' % (region, amazonaws_domain(region))
         if r.random() < 0.75:
             base_pairs = [('Action', 'GetCallerIdentity'), ('Version', '2011-06-15')]
         else:
@@ -541,34 +480,34 @@ def other_case(g, service):
         rand_path_p = 0.1
     elif service == 'rds-db':
         host = '%s.%s%s.%s.rds.%s' % (g.word(3, 12), r.choice(['', 'cluster-', 'cluster-ro-']),
-                                      g.word(12, 12, LOWER_ALNUM), region, domain_for(region))
+                                      g.word(12, 12, LOWER_ALNUM), region, amazonaws_domain(region))
         base = 'https://%s:%d' % (host, r.choice([3306, 5432, 1433, r.randint(1024, 65535)]))
         user = r.choice([g.word(3, 10), 'iam_user', 'alice@example.com', g.fancy_text(1, 3)])
         base_pairs = [('Action', 'connect'), ('DBUser', user)]
         path = '/'
         expires_typical = (900,)
     elif service == 'execute-api':
-        base = 'https://%s.execute-api.%s.%s' % (g.word(10, 10, LOWER_ALNUM), region, domain_for(region))
+        base = 'https://%s.execute-api.%s.%s' % (g.word(10, 10, LOWER_ALNUM), region, amazonaws_domain(region))
         path = g.service_path([r.choice(['prod', 'dev', 'v1', '$default', 'stage-2'])], 0, 5)
         rand_path_p = 0
     elif service == 'lambda':
         if r.random() < 0.5:
-            base = 'https://lambda.%s.%s' % (region, domain_for(region))
+            base = 'https://lambda.%s.%s' % (region, amazonaws_domain(region))
             path = g.service_path(['2015-03-31', 'functions', g.word(3, 20, ALNUM + '-_'), 'invocations'], 0, 1)
         else:
             base = 'https://%s.lambda-url.%s.on.aws' % (g.word(32, 32, LOWER_ALNUM), region)
             path = g.service_path((), 0, 4)
         rand_path_p = 0
     elif service == 'es':
-        base = 'https://search-%s-%s.%s.es.%s' % (g.word(3, 12), g.word(26, 26, LOWER_ALNUM), region, domain_for(region))
+        base = 'https://search-%s-%s.%s.es.%s' % (g.word(3, 12), g.word(26, 26, LOWER_ALNUM), region, amazonaws_domain(region))
         path = g.service_path([r.choice(['_search', g.word(3, 10), '_cat', 'my-index'])], 0, 3)
         rand_path_p = 0
     elif service == 'iotdevicegateway':
-        base = 'https://%s-ats.iot.%s.%s' % (g.word(14, 14, LOWER_ALNUM), region, domain_for(region))
+        base = 'https://%s-ats.iot.%s.%s' % (g.word(14, 14, LOWER_ALNUM), region, amazonaws_domain(region))
         path = '/mqtt'
         rand_path_p = 0.25
     elif service == 'kafka-cluster':
-        base = 'https://kafka.%s.%s' % (region, domain_for(region))
+        base = 'https://kafka.%s.%s' % (region, amazonaws_domain(region))
         base_pairs = [('Action', 'kafka-cluster:Connect')]
         path = '/'
     elif service == 'dsql':
@@ -583,7 +522,7 @@ def other_case(g, service):
         path = '/'
     elif service == 'service':
         base = r.choice([
-            'https://service.%s.%s' % (region, domain_for(region)),
+            'https://service.%s.%s' % (region, amazonaws_domain(region)),
             'https://example.amazonaws.com',
             'https://api.example.com',
             'http://localhost:%d' % r.randint(1024, 65535),
@@ -614,61 +553,15 @@ def other_case(g, service):
 # signing with botocore (the oracle)
 # ---------------------------------------------------------------------------
 
-class _Capture:
-    def _cap(self, key, value):
-        self.captured.setdefault(key, []).append(value)
-        return value
-
-    def canonical_request(self, request):
-        return self._cap('canonicalRequest', super().canonical_request(request))
-
-    def string_to_sign(self, request, canonical_request):
-        return self._cap('stringToSign', super().string_to_sign(request, canonical_request))
-
-    def signature(self, string_to_sign, request):
-        return self._cap('signature', super().signature(string_to_sign, request))
-
-
-class CapturingS3SigV4QueryAuth(_Capture, botocore.auth.S3SigV4QueryAuth):
-    pass
-
-
-class CapturingSigV4QueryAuth(_Capture, botocore.auth.SigV4QueryAuth):
-    pass
-
-
-def frozen_clock(dt):
-    """Patch exactly what botocore.auth reads the time through."""
-    if hasattr(botocore.auth, 'get_current_datetime'):
-        return mock.patch('botocore.auth.get_current_datetime', lambda *a, **k: dt)
-
-    class FakeDatetime(datetime.datetime):
-        @classmethod
-        def utcnow(cls):
-            return dt
-
-        @classmethod
-        def now(cls, tz=None):
-            return dt.replace(tzinfo=tz) if tz else dt
-
-    fake_module = mock.MagicMock(wraps=datetime)
-    fake_module.datetime = FakeDatetime
-    return mock.patch('botocore.auth.datetime', fake_module)
-
-
 def botocore_presign(c):
     akid, secret, token = c['creds']
     creds = Credentials(akid, secret, token)
-    cls = CapturingS3SigV4QueryAuth if c['service'] == 's3' else CapturingSigV4QueryAuth
+    cls = botocore.auth.S3SigV4QueryAuth if c['service'] == 's3' else botocore.auth.SigV4QueryAuth
     auth = cls(creds, c['service'], c['region'], expires=c['expires'])
-    auth.captured = {}
     request = AWSRequest(method=c['method'], url=c['url'], headers=dict(c['headers']))
-    with frozen_clock(c['date']):
+    with captured_signing_steps(cls) as captured, frozen_clock(c['date']):
         auth.add_auth(request)
-    cap = auth.captured
-    for k in ('canonicalRequest', 'stringToSign', 'signature'):
-        assert len(cap.get(k, [])) == 1, (k, cap)
-    return request.url, cap['canonicalRequest'][0], cap['stringToSign'][0], cap['signature'][0]
+    return (request.url,) + single_signing(captured, cls)
 
 
 # ---------------------------------------------------------------------------
@@ -710,39 +603,24 @@ def collapse_slashes(path):
     return path
 
 
-def hsign(key, msg):
-    return hmac.new(key, msg.encode('utf-8'), hashlib.sha256).digest()
-
-
-def derive_signature(secret, date8, region, service, sts):
-    k = hsign(('AWS4' + secret).encode('utf-8'), date8)
-    k = hsign(k, region)
-    k = hsign(k, service)
-    k = hsign(k, 'aws4_request')
-    return hmac.new(k, sts.encode('utf-8'), hashlib.sha256).hexdigest()
-
-
 def reference(c):
     akid, secret, token = c['creds']
-    amz_date = c['date'].strftime('%Y%m%dT%H%M%SZ')
-    scope = '%s/%s/%s/aws4_request' % (amz_date[:8], c['region'], c['service'])
+    amz = amz_date(c['date'])
+    scope = credential_scope(amz[:8], c['region'], c['service'])
     parts = urlsplit(c['url'])
     host = parts.hostname
     if parts.port is not None:
         host += ':%d' % parts.port  # never a default port in our URLs
-    hdrs = {'host': host}
-    for name, value in c['headers'].items():
-        hdrs[name.lower()] = ' '.join(x for x in value.split(' ') if x)
-    names = sorted(hdrs)
-    signed = ';'.join(names)
+    hdrs = sigv4_canonical_headers({'host': host, **c['headers']})
+    signed = ';'.join(hdrs)
     auth = [('X-Amz-Algorithm', 'AWS4-HMAC-SHA256'),
             ('X-Amz-Credential', akid + '/' + scope),
-            ('X-Amz-Date', amz_date),
+            ('X-Amz-Date', amz),
             ('X-Amz-Expires', str(c['expires'])),
             ('X-Amz-SignedHeaders', signed)]
     if token is not None:
         auth.append(('X-Amz-Security-Token', token))
-    all_pairs = sorted((enc(k), enc(v)) for k, v in list(c['pairs']) + auth)
+    all_pairs = sorted((uri_encode(k), uri_encode(v)) for k, v in list(c['pairs']) + auth)
     cqs = '&'.join('%s=%s' % kv for kv in all_pairs)
     if c['service'] == 's3':
         curi = parts.path
@@ -750,13 +628,11 @@ def reference(c):
     else:
         curi = quote(collapse_slashes(rfc3986_remove_dot_segments(parts.path)) or '/', safe='/~')
         payload = EMPTY_SHA256
-    cr = '\n'.join([c['method'], curi, cqs,
-                    ''.join('%s:%s\n' % (n, hdrs[n]) for n in names), signed, payload])
-    sts = '\n'.join(['AWS4-HMAC-SHA256', amz_date, scope,
-                     hashlib.sha256(cr.encode('utf-8')).hexdigest()])
-    sig = derive_signature(secret, amz_date[:8], c['region'], c['service'], sts)
+    cr = sigv4_canonical_request(c['method'], curi, cqs, hdrs, payload)
+    sts = sigv4_string_to_sign(amz, scope, cr)
+    sig = sigv4_signature(secret, amz[:8], c['region'], c['service'], sts)
     url = c['url'] + ('&' if parts.query else '?') + '&'.join(
-        enc(k) + '=' + enc(v) for k, v in auth) + '&X-Amz-Signature=' + sig
+        uri_encode(k) + '=' + uri_encode(v) for k, v in auth) + '&X-Amz-Signature=' + sig
     return url, cr, sts, sig
 
 
@@ -788,12 +664,7 @@ def validate_input(c):
 def sign_and_check(c):
     validate_input(c)
     url, cr, sts, sig = botocore_presign(c)
-    amz_date = c['date'].strftime('%Y%m%dT%H%M%SZ')
-    q = urlsplit(url).query
-    assert ('X-Amz-Date=%s' % amz_date) in q.split('&'), (url, amz_date)
-    assert q.split('&')[-1] == 'X-Amz-Signature=' + sig, url
-    assert sts.split('\n')[-1] == hashlib.sha256(cr.encode('utf-8')).hexdigest()
-    assert derive_signature(c['creds'][1], amz_date[:8], c['region'], c['service'], sts) == sig
+    check_captured_presign(url, cr, sts, sig, c['date'], c['creds'][1], c['region'], c['service'])
     ref = reference(c)
     assert ref == (url, cr, sts, sig), '\n---\n'.join(
         ['reference mismatch for %s' % c['url'], repr(ref), repr((url, cr, sts, sig))])
@@ -801,20 +672,16 @@ def sign_and_check(c):
 
 
 def to_json_case(name, c, url, cr, sts, sig):
-    akid, secret, token = c['creds']
     request = {'method': c['method'], 'url': c['url'], 'headers': dict(c['headers'])}
-    creds = {'accessKeyId': akid, 'secretAccessKey': secret}
-    if token is not None:
-        creds['sessionToken'] = token
     return {
         'name': name,
         'request': request,
         'options': {
-            'credentials': creds,
+            'credentials': credentials_object(*c['creds']),
             'region': c['region'],
             'service': c['service'],
             'expiresIn': c['expires'],
-            'signingDate': c['date'].strftime('%Y-%m-%dT%H:%M:%SZ'),
+            'signingDate': iso_date(c['date']),
         },
         'expected': {
             'url': url,
@@ -845,11 +712,11 @@ def main():
     doc = {
         'method': 'GET', 'url': 'https://examplebucket.s3.amazonaws.com/test.txt', 'pairs': [],
         'headers': {}, 'region': 'us-east-1', 'service': 's3',
-        'creds': ('AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', None),
+        'creds': (AWS_DOC_ACCESS_KEY_ID, AWS_DOC_SECRET_ACCESS_KEY, None),
         'expires': 86400, 'date': datetime.datetime(2013, 5, 24),
     }
     res = sign_and_check(doc)
-    assert res[3] == 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
+    assert res[3] == AWS_DOC_S3_PRESIGN_SIGNATURE
     cases.append(to_json_case('s3-awsdoc-0001', doc, *res))
 
     for kind, sub in plan:
@@ -868,21 +735,9 @@ def main():
     assert any(d.endswith('T00:00:00Z') for d in dates)
     assert any(d[4:10] == '-02-29' for d in dates)
 
-    doc_out = {
-        'description': 'Generated by scripts/gen-vectors.py from botocore %s; do not edit by hand.'
-                       % botocore.__version__,
-        'generator': 'scripts/gen-vectors.py',
-        'botocore': botocore.__version__,
-        'seed': SEED,
-        'cases': cases,
-    }
-    text = json.dumps(doc_out, indent=1, ensure_ascii=False, sort_keys=False) + '\n'
-    os.makedirs(os.path.dirname(OUT_PATH), exist_ok=True)
-    with open(OUT_PATH, 'w', encoding='utf-8', newline='\n') as f:
-        f.write(text)
+    out = write_vectors_json(OUT_NAME, vectors_document('gen-vectors.py', SEED, cases))
     n_s3 = sum(1 for c in cases if c['options']['service'] == 's3')
-    print('wrote %d cases (%d s3, %d other) to %s'
-          % (len(cases), n_s3, len(cases) - n_s3, os.path.relpath(OUT_PATH, os.path.dirname(os.path.dirname(OUT_PATH)))))
+    print('wrote %d cases (%d s3, %d other) to %s' % (len(cases), n_s3, len(cases) - n_s3, out))
     return 0
 
 
