@@ -6,6 +6,9 @@ import { signingKey } from './signing-key.js'
 import { ALGORITHM } from './string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from './time.js'
 
+/** As for presignS3: an object with such a key could be uploaded but never fetched with a presigned URL. */
+const DOT_SEGMENT = 'has a "." or ".." segment; URL parsers remove such segments, so the object could never be downloaded with a presigned URL'
+
 /** Where a browser form uploads to: a bucket, and the key (exact or a prefix). */
 export interface PostLocation {
   /** Bucket name. */
@@ -250,6 +253,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     if (typeof key !== 'string' || key === '') throw new PresignError('InvalidKey', 'location.key', `must be a non-empty string, got ${describe(key)}`)
     if (LONE_SURROGATE.test(key)) throw new PresignError('InvalidString', 'location.key', 'has a lone UTF-16 surrogate, which has no UTF-8 encoding')
     if (utf8(key).length > 1024) throw new PresignError('InvalidKey', 'location.key', 'is longer than 1024 bytes of UTF-8, the S3 limit')
+    if (key.split('/').some((s) => s === '.' || s === '..')) throw new PresignError('InvalidKey', 'location.key', DOT_SEGMENT)
     keyField = key
     keyCondition = key.endsWith(FILENAME) ? ['starts-with', '$key', key.slice(0, -FILENAME.length)] : { key }
   } else {
@@ -258,6 +262,8 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     if (LONE_SURROGATE.test(prefix)) throw new PresignError('InvalidString', 'location.keyPrefix', 'has a lone UTF-16 surrogate, which has no UTF-8 encoding')
     if (prefix.includes(FILENAME)) throw new PresignError('InvalidKey', 'location.keyPrefix', 'must not contain ${filename}; it is appended to form the key field')
     if (utf8(prefix).length > 1024 - FILENAME.length) throw new PresignError('InvalidKey', 'location.keyPrefix', 'is too long for an S3 key (1024 bytes of UTF-8)')
+    // Complete segments only: a prefix ending in "." may begin a file name such as ".env".
+    if (prefix.split('/').slice(0, -1).some((s) => s === '.' || s === '..')) throw new PresignError('InvalidKey', 'location.keyPrefix', DOT_SEGMENT)
     keyField = prefix + FILENAME
     keyCondition = ['starts-with', '$key', prefix]
   }

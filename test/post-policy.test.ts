@@ -226,8 +226,9 @@ describe('presignPost', () => {
     expect(await keyOf({ key: 'a/${filename}.jpg' })).toEqual(['a/${filename}.jpg', { key: 'a/${filename}.jpg' }])
     expect(await keyOf({ keyPrefix: 'user-42/' })).toEqual(['user-42/${filename}', ['starts-with', '$key', 'user-42/']])
     expect(await keyOf({ keyPrefix: '' })).toEqual(['${filename}', ['starts-with', '$key', '']])
-    // Keys are form fields, not URL paths: dot segments are fine for POST.
-    expect(await keyOf({ key: 'a/../b' })).toEqual(['a/../b', { key: 'a/../b' }])
+    // S3 would store "a/../b" literally, but no presigned URL could fetch it (URL parsers drop dot segments),
+    // so POST keys follow presignS3's rule; see 'dot segments in POST keys' below.
+    await expect(keyOf({ key: 'a/../b' })).rejects.toMatchObject({ code: 'InvalidKey' })
   })
 
   test('URL: virtual-hosted, path style, custom endpoints (POST goes to the bucket root)', async () => {
@@ -615,5 +616,21 @@ describe('README: PUT URL or POST policy?', () => {
     expect([tooBig.status, await tooBig.text()]).toEqual([400, 'Your proposed upload exceeds the maximum allowed size'])
     const pdf = (await browser(signed.fields, signed.url, new File(['%PDF'], 'a.pdf', { type: 'application/pdf' }), fakeS3)) as Response
     expect([pdf.status, await pdf.text()]).toEqual([403, 'Invalid according to Policy: Policy Condition failed: ["starts-with", "$Content-Type", "image/"]'])
+  })
+})
+
+describe('dot segments in POST keys (as in presignS3)', () => {
+  const base = { bucket: 'examplebucket', region: 'us-east-1' }
+  const opts = { credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' } }
+  test.each([
+    [{ key: 'users/alice/../bob/x.png' }, 'location.key'],
+    [{ key: './x' }, 'location.key'],
+    [{ key: 'a/../${filename}' }, 'location.key'],
+    [{ keyPrefix: 'users/../' }, 'location.keyPrefix'],
+  ])('%j is an InvalidKey error', async (loc, field) => {
+    await expect(presignPost({ ...base, ...loc }, opts)).rejects.toMatchObject({ code: 'InvalidKey', field })
+  })
+  test('a prefix ending in "." (a file name like ".env" follows) is fine', async () => {
+    await expect(presignPost({ ...base, keyPrefix: 'users/alice/.' }, opts)).resolves.toHaveProperty('url')
   })
 })

@@ -3,7 +3,7 @@
 // - post-gateway.mjs on :4568, in front of it: the storage endpoint the example uses. It enforces POST policies, which
 //   s3rver does not (real S3 does; against S3 you need no gateway), and passes everything else to s3rver;
 // - server.mjs on :8080.
-//   npm run build && node examples/upload-download/dev.mjs    then open http://127.0.0.1:8080/
+//   npm run example    (= npm run build && node examples/upload-download/dev.mjs), then open http://127.0.0.1:8080/
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

@@ -1,7 +1,8 @@
-// A backend that never touches the file: it signs, and the page (index.html) uploads straight to storage and
-// downloads the file back.
-//   POST /uploads {"key":"cat.png"}  ->  {"mode":"post","url","fields","getUrl"}   a POST policy (the default)
-//   POST /uploads {"key":"cat.png","contentType":"image/png","mode":"put"}  ->  {"mode":"put","putUrl","headers","getUrl"}
+// A backend that never touches the file: it signs, and the page (index.html) uploads straight to storage and shows the
+// file from it. A user owns the keys under users/<id>/; the x-user header names the user (in a real app: the session).
+//   POST /uploads {"key":"cat.png"}  ->  {"mode":"post","key":"users/<id>/cat.png","url","fields"}   a POST policy (the default)
+//   POST /uploads {"key":"cat.png","contentType":"image/png","mode":"put"}  ->  {"mode":"put","key","putUrl","headers"}
+//   GET /downloads?key=users/<id>/cat.png  ->  {"key","url"}   a presigned GET; 403 for a key outside users/<id>/
 // The POST policy caps the size (UPLOAD_MAX_BYTES, default 1 MiB) and the type (must start with UPLOAD_TYPE_PREFIX,
 // default "image/"). Storage checks every upload against it: 400 EntityTooLarge, 403 AccessDenied. Real S3 does that
 // itself; s3rver does not, so dev.mjs puts post-gateway.mjs in front of it. A PUT URL cannot cap the size.
@@ -9,7 +10,7 @@
 // UPLOAD_MAX_BYTES, UPLOAD_TYPE_PREFIX, HOST, PORT. It imports the built package: run `npm run build` first.
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { PresignError, presignPost, presignS3, presignS3Detailed } from 'sigv4-presign'
+import { PresignError, presignPost, presignS3, presignS3Detailed, s3ObjectUrl } from 'sigv4-presign'
 
 const env = process.env
 const storage = { endpoint: env.S3_ENDPOINT ?? 'http://127.0.0.1:4568', bucket: env.S3_BUCKET ?? 'example-bucket', region: env.S3_REGION ?? 'us-east-1' }
@@ -40,15 +41,26 @@ async function readJson(req) {
   }
 }
 
-async function presignUpload({ key, contentType, mode = 'post' } = {}) {
-  if (typeof key !== 'string' || key.length < 1 || key.length > 512) throw new HttpError(400, 'key must be 1..512 characters')
-  const location = { ...storage, key: `uploads/${key}` }
-  const getUrl = await presignS3(location, { credentials, expiresIn })
+function prefixOf(req) {
+  const user = req.headers['x-user']
+  if (typeof user !== 'string' || !/^[a-z0-9-]{1,32}$/.test(user)) throw new HttpError(401, 'x-user must name a user: 1..32 of a-z 0-9 -')
+  return `users/${user}/`
+}
+const checkKey = (key) => {
+  if (typeof key === 'string' && key.length >= 1 && key.length <= 512) return key
+  throw new HttpError(400, 'key must be 1..512 characters')
+}
+
+// Uploads stay under the user's prefix: s3ObjectUrl throws (400) for a "." or ".." segment such as "../bob/x.png",
+// which no URL can address (presignPost alone would sign it: S3 takes a POST's key literally).
+async function presignUpload(prefix, { key, contentType, mode = 'post' } = {}) {
+  const location = { ...storage, key: prefix + checkKey(key) }
+  s3ObjectUrl(location)
   if (mode === 'post') {
     // The rules go into the signed policy and storage applies them to the file itself: nothing the page says is trusted.
     const conditions = { contentLengthRange: [1, maxBytes], contentType: { startsWith: typePrefix } }
     const { url, fields } = await presignPost(location, { credentials, expiresIn, conditions })
-    return { mode, url, fields, getUrl }
+    return { mode, key: location.key, url, fields }
   }
   if (mode !== 'put') throw new HttpError(400, 'mode must be "post" or "put"')
   // The signed content-type must be sent exactly, so it can be checked here; the size cannot be limited.
@@ -56,14 +68,24 @@ async function presignUpload({ key, contentType, mode = 'post' } = {}) {
     throw new HttpError(400, `contentType must be type/subtype starting with "${typePrefix}"`)
   }
   const put = await presignS3Detailed(location, { credentials, method: 'PUT', headers: { 'content-type': contentType }, expiresIn })
-  return { mode, putUrl: put.url, headers: put.headers, getUrl }
+  return { mode, key: location.key, putUrl: put.url, headers: put.headers }
+}
+
+// Only the user's own keys. Cache-friendly: every presign of a key in one 15-minute window (cacheWindow) is the same URL,
+// valid for at least expiresIn from now, and storage answers it with a Cache-Control that lets the browser keep it.
+async function presignDownload(prefix, key) {
+  if (!checkKey(key).startsWith(prefix)) throw new HttpError(403, `not your object: your keys start with ${prefix}`)
+  const location = { ...storage, key, responseOverrides: { cacheControl: 'private, max-age=600' } }
+  return { key, url: await presignS3(location, { credentials, expiresIn, cacheWindow: 900 }) }
 }
 
 const server = createServer(async (req, res) => {
   const send = (status, type, body) => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
   try {
     if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) return send(200, 'text/html; charset=utf-8', page)
-    if (req.method === 'POST' && req.url === '/uploads') return send(200, 'application/json', JSON.stringify(await presignUpload(await readJson(req))))
+    const url = new URL(`http://host${req.url}`)
+    if (req.method === 'POST' && url.pathname === '/uploads') return send(200, 'application/json', JSON.stringify(await presignUpload(prefixOf(req), await readJson(req))))
+    if (req.method === 'GET' && url.pathname === '/downloads') return send(200, 'application/json', JSON.stringify(await presignDownload(prefixOf(req), url.searchParams.get('key'))))
     send(404, 'text/plain', 'not found\n')
   } catch (e) {
     // PresignError: e.g. a key with a "." or ".." segment. Its message never holds a secret.
