@@ -23,7 +23,7 @@ const W = /* @__PURE__ */ new Int32Array(64)
 function blocks(h: Int32Array, data: Uint8Array, end: number): void {
   const w = W
   const k = K
-  let a: number, b: number, c: number, d: number, e: number, f: number, g: number, hh: number
+  let a: number, b: number, c: number, d: number, e: number, f: number, g: number, hh: number, t: number
   for (let off = 0; off < end; off += 64) {
     for (let i = 0; i < 16; i++) {
       const j = off + i * 4
@@ -45,20 +45,34 @@ function blocks(h: Int32Array, data: Uint8Array, end: number): void {
     f = h[5]!
     g = h[6]!
     hh = h[7]!
-    for (let i = 0; i < 64; i++) {
-      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7))
-      const ch = (e & f) ^ (~e & g)
-      const t1 = (((((hh + S1) | 0) + ch) | 0) + ((k[i]! + w[i]!) | 0)) | 0
-      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))
-      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0
-      hh = g
-      g = f
-      f = e
-      e = (d + t1) | 0
-      d = c
-      c = b
-      b = a
-      a = (t1 + t2) | 0
+    // Eight rounds per iteration with the working variables renamed instead of shifted (a..h rotate by one per
+    // round), which saves V8 the register moves; each round: T1 = h + Σ1(e) + Ch(e,f,g) + K + W, d += T1,
+    // h = T1 + Σ0(a) + Maj(a,b,c).
+    for (let i = 0; i < 64; i += 8) {
+      t = (((((hh + (((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7)))) | 0) + ((e & f) ^ (~e & g))) | 0) + ((k[i + 0]! + w[i + 0]!) | 0)) | 0
+      d = (d + t) | 0
+      hh = (t + (((((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10))) + ((a & b) ^ (a & c) ^ (b & c))) | 0)) | 0
+      t = (((((g + (((d >>> 6) | (d << 26)) ^ ((d >>> 11) | (d << 21)) ^ ((d >>> 25) | (d << 7)))) | 0) + ((d & e) ^ (~d & f))) | 0) + ((k[i + 1]! + w[i + 1]!) | 0)) | 0
+      c = (c + t) | 0
+      g = (t + (((((hh >>> 2) | (hh << 30)) ^ ((hh >>> 13) | (hh << 19)) ^ ((hh >>> 22) | (hh << 10))) + ((hh & a) ^ (hh & b) ^ (a & b))) | 0)) | 0
+      t = (((((f + (((c >>> 6) | (c << 26)) ^ ((c >>> 11) | (c << 21)) ^ ((c >>> 25) | (c << 7)))) | 0) + ((c & d) ^ (~c & e))) | 0) + ((k[i + 2]! + w[i + 2]!) | 0)) | 0
+      b = (b + t) | 0
+      f = (t + (((((g >>> 2) | (g << 30)) ^ ((g >>> 13) | (g << 19)) ^ ((g >>> 22) | (g << 10))) + ((g & hh) ^ (g & a) ^ (hh & a))) | 0)) | 0
+      t = (((((e + (((b >>> 6) | (b << 26)) ^ ((b >>> 11) | (b << 21)) ^ ((b >>> 25) | (b << 7)))) | 0) + ((b & c) ^ (~b & d))) | 0) + ((k[i + 3]! + w[i + 3]!) | 0)) | 0
+      a = (a + t) | 0
+      e = (t + (((((f >>> 2) | (f << 30)) ^ ((f >>> 13) | (f << 19)) ^ ((f >>> 22) | (f << 10))) + ((f & g) ^ (f & hh) ^ (g & hh))) | 0)) | 0
+      t = (((((d + (((a >>> 6) | (a << 26)) ^ ((a >>> 11) | (a << 21)) ^ ((a >>> 25) | (a << 7)))) | 0) + ((a & b) ^ (~a & c))) | 0) + ((k[i + 4]! + w[i + 4]!) | 0)) | 0
+      hh = (hh + t) | 0
+      d = (t + (((((e >>> 2) | (e << 30)) ^ ((e >>> 13) | (e << 19)) ^ ((e >>> 22) | (e << 10))) + ((e & f) ^ (e & g) ^ (f & g))) | 0)) | 0
+      t = (((((c + (((hh >>> 6) | (hh << 26)) ^ ((hh >>> 11) | (hh << 21)) ^ ((hh >>> 25) | (hh << 7)))) | 0) + ((hh & a) ^ (~hh & b))) | 0) + ((k[i + 5]! + w[i + 5]!) | 0)) | 0
+      g = (g + t) | 0
+      c = (t + (((((d >>> 2) | (d << 30)) ^ ((d >>> 13) | (d << 19)) ^ ((d >>> 22) | (d << 10))) + ((d & e) ^ (d & f) ^ (e & f))) | 0)) | 0
+      t = (((((b + (((g >>> 6) | (g << 26)) ^ ((g >>> 11) | (g << 21)) ^ ((g >>> 25) | (g << 7)))) | 0) + ((g & hh) ^ (~g & a))) | 0) + ((k[i + 6]! + w[i + 6]!) | 0)) | 0
+      f = (f + t) | 0
+      b = (t + (((((c >>> 2) | (c << 30)) ^ ((c >>> 13) | (c << 19)) ^ ((c >>> 22) | (c << 10))) + ((c & d) ^ (c & e) ^ (d & e))) | 0)) | 0
+      t = (((((a + (((f >>> 6) | (f << 26)) ^ ((f >>> 11) | (f << 21)) ^ ((f >>> 25) | (f << 7)))) | 0) + ((f & g) ^ (~f & hh))) | 0) + ((k[i + 7]! + w[i + 7]!) | 0)) | 0
+      e = (e + t) | 0
+      a = (t + (((((b >>> 2) | (b << 30)) ^ ((b >>> 13) | (b << 19)) ^ ((b >>> 22) | (b << 10))) + ((b & c) ^ (b & d) ^ (c & d))) | 0)) | 0
     }
     h[0] = (h[0]! + a) | 0
     h[1] = (h[1]! + b) | 0
