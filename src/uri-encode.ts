@@ -16,6 +16,7 @@ const WIRE_CLEAN = /^(?:[\w\-.~!$&'()*+,;=:@/]|%[0-9A-F]{2})*$/
 const WIRE_SAFE_CHAR = /[\w\-.~!$&'()*+,;=:@/]/
 
 const ONLY_UNRESERVED = /^[\w\-.~]*$/
+const ONLY_UNRESERVED_OR_SLASH = /^[\w\-.~/]*$/
 
 function hexValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48
@@ -92,7 +93,7 @@ function malformedEscape(field: string, index: number): PresignError {
  * @internal
  */
 export function canonicalizeComponent(raw: string, field: string, keepSlash = false): string {
-  if (ONLY_UNRESERVED.test(raw)) return raw
+  if ((keepSlash ? ONLY_UNRESERVED_OR_SLASH : ONLY_UNRESERVED).test(raw)) return raw
   const out: string[] = []
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i)
