@@ -1,9 +1,8 @@
 /** Bad input: every case is a PresignError with a stable code, a field, and a message naming the field — never a secret. */
 import { describe, expect, test } from 'vitest'
 import { PresignError, type PresignErrorCode, type PresignOptions, type PresignRequest, presign, presignS3 } from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
+import { DOC_CREDENTIALS, DOC_SECRET, TEST_TOKEN as TOKEN, rejection } from './helpers/fixtures.js'
 
-const TOKEN = 'FQoGZXIvYXdzEXAMPLESESSIONTOKEN/+=='
 const base: PresignOptions = {
   credentials: { ...DOC_CREDENTIALS, sessionToken: TOKEN },
   region: 'us-east-1',
@@ -12,23 +11,6 @@ const base: PresignOptions = {
 }
 const url = 'https://examplebucket.s3.us-east-1.amazonaws.com/test.txt'
 
-async function rejection(run: () => Promise<unknown>): Promise<PresignError> {
-  let caught: unknown
-  try {
-    await run()
-  } catch (e) {
-    caught = e
-  }
-  expect(caught, 'expected a rejection').toBeInstanceOf(PresignError)
-  const err = caught as PresignError
-  // Never a secret, in any rendering of the error.
-  for (const text of [err.message, String(err), JSON.stringify(err), err.stack ?? '', JSON.stringify(Object.entries(err))]) {
-    expect(text).not.toContain(DOC_SECRET)
-    expect(text).not.toContain(TOKEN)
-  }
-  expect(err.message.startsWith(err.field + ': ')).toBe(true)
-  return err
-}
 
 type Case = [label: string, code: PresignErrorCode, field: string, request: Partial<PresignRequest>, options: Partial<Record<keyof PresignOptions, unknown>>]
 

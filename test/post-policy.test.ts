@@ -18,10 +18,9 @@ import {
   presignPost,
   verifyPost,
 } from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
+import { DOC_CREDENTIALS, DOC_SECRET, TEST_TOKEN as TOKEN, rejection } from './helpers/fixtures.js'
 import { projectRoot } from './helpers/suite.js'
 
-const TOKEN = 'FQoGZXIvYXdzEXAMPLESESSIONTOKEN/+=='
 const T0 = Date.parse('2026-11-25T12:00:00Z')
 const lookup = (id: string) => (id === DOC_CREDENTIALS.accessKeyId ? DOC_CREDENTIALS : undefined)
 const base: PresignPostOptions = { credentials: DOC_CREDENTIALS, signingDate: T0, expiresIn: 600 }
@@ -309,22 +308,6 @@ describe('presignPost', () => {
 // ---------------------------------------------------------------------------------------------
 // Typed errors
 // ---------------------------------------------------------------------------------------------
-async function rejection(run: () => Promise<unknown>): Promise<PresignError> {
-  let caught: unknown
-  try {
-    await run()
-  } catch (e) {
-    caught = e
-  }
-  expect(caught, 'expected a rejection').toBeInstanceOf(PresignError)
-  const err = caught as PresignError
-  for (const text of [err.message, String(err), JSON.stringify(err), err.stack ?? '', JSON.stringify(Object.entries(err))]) {
-    expect(text).not.toContain(DOC_SECRET)
-    expect(text).not.toContain(TOKEN)
-  }
-  expect(err.message.startsWith(err.field + ': ')).toBe(true)
-  return err
-}
 
 type ErrCase = [label: string, code: PresignErrorCode, field: string, location: Partial<Record<keyof PostLocation, unknown>>, options: Partial<Record<keyof PresignPostOptions, unknown>>]
 const C = (conditions: unknown) => ({ conditions })

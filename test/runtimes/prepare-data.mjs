@@ -50,89 +50,67 @@ function parseRawRequest(text) {
 /** What any HTTP client does to a request target before sending it: percent-encode raw spaces and non-ASCII as UTF-8. */
 const asSentOnTheWire = (target) => target.replace(/[^\x21-\x7e]/gu, (ch) => encodeURIComponent(ch))
 
-function crtCases(suiteRoot) {
-  const crt = join(suiteRoot, 'crt', 'v4')
-  const names = readdirSync(crt)
-    .filter((n) => statSync(join(crt, n)).isDirectory() && existsSync(join(crt, n, 'query-signed-request.txt')))
+/** The query-signing cases of one CRT suite folder, sorted by name. */
+function queryCaseDirs(folder, marker) {
+  return readdirSync(folder)
+    .filter((n) => statSync(join(folder, n)).isDirectory() && existsSync(join(folder, n, marker)))
     .sort()
-  return names.map((name) => {
-    const dir = join(crt, name)
-    const ctx = JSON.parse(read(join(dir, 'context.json')))
-    const req = parseRawRequest(read(join(dir, 'request.txt')))
-    const host = req.headers.find(([n]) => n.toLowerCase() === 'host')[1].trim()
-    const headers = req.headers.filter(([n]) => n.toLowerCase() !== 'host')
-    const request = { method: req.method, url: `https://${host}${req.target}`, headers }
-    if (ctx.sign_body) request.body = req.body
-    const credentials = { accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key }
-    if (ctx.credentials.token !== undefined) credentials.sessionToken = ctx.credentials.token
-    const options = {
+    .map((name) => [name, join(folder, name)])
+}
+
+/**
+ * One CRT case as request, options and the expected outputs, mapped as in test/aws-suite.test.ts: the suite's
+ * signer encodes the path once and normalizes per case, and omit_session_token appends the token after signing.
+ */
+function crtCase(name, dir) {
+  const ctx = JSON.parse(read(join(dir, 'context.json')))
+  const req = parseRawRequest(read(join(dir, 'request.txt')))
+  const host = req.headers.find(([n]) => n.toLowerCase() === 'host')[1].trim()
+  const request = { method: req.method, url: `https://${host}${req.target}`, headers: req.headers.filter(([n]) => n.toLowerCase() !== 'host') }
+  if (ctx.sign_body) request.body = req.body
+  const credentials = { accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key }
+  if (ctx.credentials.token !== undefined) credentials.sessionToken = ctx.credentials.token
+  const signedLine = read(join(dir, 'query-signed-request.txt')).split('\n')[0]
+  const m = /^(\S+) (.*) HTTP\/1\.1$/.exec(signedLine)
+  if (!m) throw new Error(`${name}: bad signed request line: ${signedLine}`)
+  return {
+    ctx,
+    name,
+    request,
+    options: {
       credentials,
       region: ctx.region,
       service: ctx.service,
       expiresIn: ctx.expiration_in_seconds,
       signingDate: ctx.timestamp,
-      // The suite's signer encodes the path once and normalizes per case (see test/aws-suite.test.ts).
       normalizePath: ctx.normalize,
       doubleEncodePath: false,
       signSessionToken: !ctx.omit_session_token,
-    }
-    const signedLine = read(join(dir, 'query-signed-request.txt')).split('\n')[0]
-    const m = /^(\S+) (.*) HTTP\/1\.1$/.exec(signedLine)
-    if (!m) throw new Error(`${name}: bad signed request line: ${signedLine}`)
-    return {
-      name,
-      request,
-      options,
-      expected: {
-        canonicalRequest: read(join(dir, 'query-canonical-request.txt')),
-        stringToSign: read(join(dir, 'query-string-to-sign.txt')),
-        signature: read(join(dir, 'query-signature.txt')).trim(),
-        method: m[1],
-        url: `https://${host}${asSentOnTheWire(m[2])}`,
-      },
-    }
+    },
+    expected: {
+      canonicalRequest: read(join(dir, 'query-canonical-request.txt')),
+      stringToSign: read(join(dir, 'query-string-to-sign.txt')),
+      signature: read(join(dir, 'query-signature.txt')).trim(),
+      method: m[1],
+      url: `https://${host}${asSentOnTheWire(m[2])}`,
+    },
+  }
+}
+
+function crtCases(suiteRoot) {
+  return queryCaseDirs(join(suiteRoot, 'crt', 'v4'), 'query-signed-request.txt').map(([name, dir]) => {
+    const { ctx: _unused, ...c } = crtCase(name, dir)
+    return c
   })
 }
 
 /** AWS's crt/v4a (SigV4a) query cases: same mapping, with the region as a one-region set. */
 function v4aCases(suiteRoot) {
-  const dir4a = join(suiteRoot, 'crt', 'v4a')
-  const names = readdirSync(dir4a)
-    .filter((n) => statSync(join(dir4a, n)).isDirectory() && existsSync(join(dir4a, n, 'query-canonical-request.txt')))
-    .sort()
-  return names.map((name) => {
-    const dir = join(dir4a, name)
-    const ctx = JSON.parse(read(join(dir, 'context.json')))
-    const req = parseRawRequest(read(join(dir, 'request.txt')))
-    const host = req.headers.find(([n]) => n.toLowerCase() === 'host')[1].trim()
-    const request = { method: req.method, url: `https://${host}${req.target}`, headers: req.headers.filter(([n]) => n.toLowerCase() !== 'host') }
-    if (ctx.sign_body) request.body = req.body
-    const credentials = { accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key }
-    if (ctx.credentials.token !== undefined) credentials.sessionToken = ctx.credentials.token
-    const signedLine = read(join(dir, 'query-signed-request.txt')).split('\n')[0]
-    const m = /^(\S+) (.*) HTTP\/1\.1$/.exec(signedLine)
-    return {
-      name,
-      request,
-      options: {
-        credentials,
-        regionSet: [ctx.region],
-        service: ctx.service,
-        expiresIn: ctx.expiration_in_seconds,
-        signingDate: ctx.timestamp,
-        normalizePath: ctx.normalize,
-        doubleEncodePath: false,
-        signSessionToken: !ctx.omit_session_token,
-      },
-      expected: {
-        canonicalRequest: read(join(dir, 'query-canonical-request.txt')),
-        stringToSign: read(join(dir, 'query-string-to-sign.txt')),
-        // ECDSA signatures are randomized: the suite's must verify, ours must verify; bytes are not compared.
-        signature: read(join(dir, 'query-signature.txt')).trim(),
-        url: `https://${host}${asSentOnTheWire(m[2])}`,
-        region: ctx.region,
-      },
-    }
+  return queryCaseDirs(join(suiteRoot, 'crt', 'v4a'), 'query-canonical-request.txt').map(([name, dir]) => {
+    const { ctx, options, expected, ...c } = crtCase(name, dir)
+    const { region, ...rest } = options
+    // ECDSA signatures are randomized: the suite's must verify, ours must verify; bytes are not compared.
+    return { ...c, options: { ...rest, regionSet: [region] }, expected: { ...expected, region: ctx.region } }
   })
 }
 
