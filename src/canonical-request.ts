@@ -1,4 +1,4 @@
-import { PresignError, describe } from './errors.js'
+import { fail } from './errors.js'
 import { canonicalizeComponent, uriEncode } from './uri-encode.js'
 
 /** Headers as accepted by this library: a plain object (array values are repeated headers), or any iterable of `[name, value]` pairs (a `Headers` object, `[['a','1'],['a','2']]`). */
@@ -23,13 +23,10 @@ export interface CanonicalUriOptions {
 function normalizePath(path: string): string {
   const out: string[] = []
   for (const segment of path.split('/')) {
-    if (segment === '' || segment === '.') continue
     if (segment === '..') out.pop()
-    else out.push(segment)
+    else if (segment && segment !== '.') out.push(segment)
   }
-  const lead = path.startsWith('/') ? '/' : ''
-  const trail = path.endsWith('/') && out.length > 0 ? '/' : ''
-  return lead + out.join('/') + trail
+  return (path[0] === '/' ? '/' : '') + out.join('/') + (out.length && path.endsWith('/') ? '/' : '')
 }
 
 /**
@@ -60,36 +57,28 @@ export interface QueryParam {
 /** @internal Split a raw query string (without `?`) into canonically encoded parameters, in URL order. */
 export function parseQuery(query: string, field = 'query'): QueryParam[] {
   const params: QueryParam[] = []
-  if (query === '') return params
   for (const pair of query.split('&')) {
-    if (pair === '') continue
     const eq = pair.indexOf('=')
-    const rawKey = eq < 0 ? pair : pair.slice(0, eq)
-    const rawValue = eq < 0 ? '' : pair.slice(eq + 1)
-    params.push({
-      key: canonicalizeComponent(rawKey, field),
-      value: canonicalizeComponent(rawValue, field),
-      hasEquals: eq >= 0,
-    })
+    if (pair) {
+      params.push({
+        key: canonicalizeComponent(eq < 0 ? pair : pair.slice(0, eq), field),
+        value: eq < 0 ? '' : canonicalizeComponent(pair.slice(eq + 1), field),
+        hasEquals: eq >= 0,
+      })
+    }
   }
   return params
 }
 
-function compareParams(a: QueryParam, b: QueryParam): number {
-  if (a.key !== b.key) return a.key < b.key ? -1 : 1
-  if (a.value !== b.value) return a.value < b.value ? -1 : 1
-  return 0
-}
+const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
-/** @internal Canonical query string of already canonically encoded parameters. */
+/** @internal Canonical query string of already canonically encoded parameters: sorted by key, then value. */
 export function joinCanonicalQuery(params: readonly QueryParam[]): string {
-  const sorted = params.slice().sort(compareParams)
-  let out = ''
-  for (let i = 0; i < sorted.length; i++) {
-    const p = sorted[i]!
-    out += (i === 0 ? '' : '&') + p.key + '=' + p.value
-  }
-  return out
+  return params
+    .slice()
+    .sort((a, b) => compare(a.key, b.key) || compare(a.value, b.value))
+    .map((p) => p.key + '=' + p.value)
+    .join('&')
 }
 
 /**
@@ -107,63 +96,27 @@ export function canonicalQueryString(query: string): string {
   return joinCanonicalQuery(parseQuery(query.startsWith('?') ? query.slice(1) : query))
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
-const BAD_VALUE = /[^\t\x20-\x7e]/
-
-/** Trim and collapse runs of spaces/tabs, SigV4's `Trimall`. */
-function trimAll(value: string): string {
-  return value.replace(/[\t ]+/g, ' ').trim()
-}
-
-function checkValue(name: string, value: string, field: string): string {
-  if (BAD_VALUE.test(value)) {
-    throw new PresignError(
-      'InvalidHeader',
-      `${field}["${name}"]`,
-      'must be printable ASCII without line breaks (encode other text first)',
-    )
-  }
-  return trimAll(value)
-}
-
 /** @internal Normalize header input into `lowercase name -> trimmed values` in input order. */
 export function collectHeaders(headers: HeadersInput | undefined, field = 'request.headers'): Map<string, string[]> {
   const map = new Map<string, string[]>()
   if (headers == null) return map
-  const add = (name: unknown, value: unknown): void => {
-    if (typeof name !== 'string' || !TOKEN.test(name)) {
-      throw new PresignError(
-        'InvalidHeader',
-        field,
-        `has a header name that is not an HTTP token: ${typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : describe(name)}`,
-      )
+  if (typeof headers !== 'object') fail('InvalidHeader', field, 'must be an object or [name, value] pairs', headers)
+  const entries = Symbol.iterator in headers ? (headers as Iterable<unknown>) : Object.entries(headers)
+  for (const entry of entries) {
+    if (!Array.isArray(entry) || entry.length !== 2) fail('InvalidHeader', field, 'must have [name, value] pairs as entries')
+    const [name, value] = entry as [unknown, unknown]
+    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(name)) {
+      fail('InvalidHeader', field, `must have HTTP tokens as header names, got ${JSON.stringify(String(name).slice(0, 64))}`)
     }
-    if (typeof value === 'number' && Number.isFinite(value)) value = String(value)
-    if (typeof value !== 'string') {
-      throw new PresignError('InvalidHeader', `${field}["${name}"]`, `must be a string, a number or an array of strings, got ${describe(value)}`)
-    }
-    const lower = name.toLowerCase()
-    const v = checkValue(name, value, field)
-    const list = map.get(lower)
-    if (list) list.push(v)
-    else map.set(lower, [v])
-  }
-  if (typeof headers !== 'object') {
-    throw new PresignError('InvalidHeader', field, `must be an object or [name, value] pairs, got ${describe(headers)}`)
-  }
-  if (Symbol.iterator in headers) {
-    for (const entry of headers as Iterable<readonly [string, string]>) {
-      if (!Array.isArray(entry) || entry.length !== 2) {
-        throw new PresignError('InvalidHeader', field, 'each entry must be a [name, value] pair')
+    for (let v of Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value]) {
+      if (typeof v === 'number' && isFinite(v)) v = String(v)
+      // SigV4's Trimall: trim and collapse runs of spaces and tabs.
+      if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v)) {
+        fail('InvalidHeader', `${field}["${name}"]`, 'must be printable ASCII (strings, numbers or an array of them)', v)
       }
-      add(entry[0], entry[1])
-    }
-  } else {
-    for (const name of Object.keys(headers)) {
-      const value = (headers as Record<string, unknown>)[name]
-      if (value === undefined) continue
-      if (Array.isArray(value)) for (const v of value) add(name, v)
-      else add(name, value)
+      const list = map.get(name.toLowerCase()) ?? []
+      map.set(name.toLowerCase(), list)
+      list.push(v.replace(/[\t ]+/g, ' ').trim())
     }
   }
   return map

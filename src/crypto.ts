@@ -2,9 +2,8 @@ import { PresignError } from './errors.js'
 
 /** @internal Lower-case hex of bytes. */
 export function toHex(buffer: ArrayBuffer | Uint8Array): string {
-  const bytes = buffer instanceof Uint8Array ? buffer : new Uint8Array(buffer)
   let out = ''
-  for (let i = 0; i < bytes.length; i++) out += (bytes[i]! < 16 ? '0' : '') + bytes[i]!.toString(16)
+  for (const b of new Uint8Array(buffer)) out += (b < 16 ? '0' : '') + b.toString(16)
   return out
 }
 
@@ -19,11 +18,7 @@ export function utf8(text: string): Uint8Array<ArrayBuffer> {
 export function subtle(): SubtleCrypto {
   const s = (globalThis as { crypto?: { subtle?: SubtleCrypto } }).crypto?.subtle
   if (!s) {
-    throw new PresignError(
-      'CryptoUnavailable',
-      'globalThis.crypto.subtle',
-      'is missing (browsers have it only on https:// and localhost pages); use presignSync',
-    )
+    throw new PresignError('CryptoUnavailable', 'globalThis.crypto.subtle', 'is missing (browsers have it on https: and localhost pages only); use presignSync')
   }
   return s
 }

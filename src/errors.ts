@@ -44,16 +44,12 @@ export class PresignError extends Error {
 
 /** @internal Describe a value for an error message without echoing long or secret input. */
 export function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  switch (typeof value) {
-    case 'string':
-      return value === '' ? 'an empty string' : `a string of length ${value.length}`
-    case 'number':
-      return Number.isNaN(value) ? 'NaN' : String(value)
-    case 'undefined':
-      return 'undefined'
-    default:
-      return `a ${typeof value}`
-  }
+  const type = typeof value
+  if (type === 'string') return value ? `a string of length ${(value as string).length}` : 'an empty string'
+  return value == null || type === 'number' ? String(value) : Array.isArray(value) ? 'an array' : type === 'object' ? 'an object' : 'a ' + type
+}
+
+/** @internal Throw a `PresignError`: `<field>: <message>[, got <described value>]`. */
+export function fail(code: PresignErrorCode, field: string, message: string, ...got: unknown[]): never {
+  throw new PresignError(code, field, message + (got.length ? ', got ' + describe(got[0]) : ''))
 }

@@ -1,29 +1,17 @@
 import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, result } from './presign.js'
 import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex } from './sha256.js'
+import { remember } from './signing-key.js'
 import { stringToSign } from './string-to-sign.js'
 
-const CACHE_SIZE = 64
 const cache = /* @__PURE__ */ new Map<string, HmacKey>()
-
-let last: { id: string; secret: string; day: string; region: string; service: string; key: HmacKey } | undefined
 
 /** The signing key with its HMAC states precomputed, derived once per credentials/day/region/service (LRU of 64). */
 function signingKeySync(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): HmacKey {
-  const l = last
-  if (l && l.id === accessKeyId && l.secret === secretAccessKey && l.day === day && l.region === region && l.service === service) return l.key
-  const id = accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service
-  let key = cache.get(id)
-  if (key) {
-    cache.delete(id)
-  } else {
+  return remember(cache, accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service, () => {
     let k = hmac(hmacKey('AWS4' + secretAccessKey), day)
     for (const part of [region, service, 'aws4_request']) k = hmac(hmacKey(k), part)
-    key = hmacKey(k)
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!)
-  }
-  cache.set(id, key)
-  last = { id: accessKeyId, secret: secretAccessKey, day, region, service, key }
-  return key
+    return hmacKey(k)
+  })
 }
 
 /**
@@ -57,6 +45,5 @@ export function presignSync(request: PresignRequest, options: PresignOptions): s
 /** Forget every signing key cached by the synchronous path. */
 export function clearSyncSigningKeyCache(): void {
   cache.clear()
-  last = undefined
 }
 

@@ -9,7 +9,7 @@ import {
   parseQuery,
 } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from './crypto.js'
-import { PresignError, describe } from './errors.js'
+import { PresignError, type PresignErrorCode, fail } from './errors.js'
 import { signingKey } from './signing-key.js'
 import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from './time.js'
@@ -103,25 +103,13 @@ export interface PresignResult {
   readonly expiresAt: Date
 }
 
-/** Names of the query parameters this library adds; a URL that already has one is rejected. */
-const AUTH_PARAMS = /* @__PURE__ */ new Set([
-  'x-amz-algorithm',
-  'x-amz-region-set',
-  'x-amz-credential',
-  'x-amz-date',
-  'x-amz-expires',
-  'x-amz-signedheaders',
-  'x-amz-signature',
-  'x-amz-security-token',
-])
+/** Names of the query parameters this library adds (lower case); a URL that already has one is rejected. */
+const AUTH_PARAMS = /^x-amz-(?:algorithm|region-set|credential|date|expires|signedheaders|signature|security-token)$/i
 
 /** @internal */
 export const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#[^]*)?$/
 /** @internal */
 export const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/
-const METHOD = /^[A-Za-z]{1,32}$/
-const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/
 const MAX_EXPIRES = 604800
 
 /** @internal A request parsed and validated, ready for the canonical request. */
@@ -148,166 +136,103 @@ export interface Prepared {
   readonly body: Uint8Array<ArrayBuffer> | undefined
 }
 
+/** An integer number of seconds in `1..max`, or a `PresignError`. */
+function seconds(value: unknown, field: string, code: PresignErrorCode, max: number, rule: string): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) fail(code, field, 'must ' + rule, value)
+  return value as number
+}
+
 function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'InvalidService', example: string): string {
-  if (typeof value !== 'string' || !NAME.test(value)) {
-    throw new PresignError(
-      code,
-      field,
-      `must be 1-63 of A-Z a-z 0-9 . _ - (e.g. "${example}"), got ${describe(value)}`,
-    )
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,62}$/.test(value)) {
+    fail(code, field, `must be 1-63 of A-Z a-z 0-9 . _ - (e.g. "${example}")`, value)
   }
   return value
 }
 
-function checkCredentials(credentials: unknown): Credentials {
+function checkCredentials(c: Partial<Credentials> | null): Credentials {
   const field = 'options.credentials'
-  if (credentials === null || typeof credentials !== 'object') {
-    throw new PresignError('InvalidCredentials', field, `must be { accessKeyId, secretAccessKey, sessionToken? }, got ${describe(credentials)}`)
+  if (c === null || typeof c !== 'object') fail('InvalidCredentials', field, 'must be { accessKeyId, secretAccessKey, sessionToken? }', c)
+  const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = c
+  if (typeof id !== 'string' || !/^[\x21-\x2e\x30-\x7e]+$/.test(id)) {
+    fail('InvalidCredentials', field + '.accessKeyId', 'must be a non-empty ASCII string without spaces or "/"', id)
   }
-  const c = credentials as Record<string, unknown>
-  const id = c['accessKeyId']
-  if (typeof id !== 'string' || id === '' || /[^\x21-\x7e]|\//.test(id)) {
-    throw new PresignError(
-      'InvalidCredentials',
-      `${field}.accessKeyId`,
-      `must be a non-empty ASCII string without spaces or "/", got ${describe(id)}`,
-    )
-  }
-  const secret = c['secretAccessKey']
+  // The secret is described by its type only, never by its length.
   if (typeof secret !== 'string' || secret === '') {
-    throw new PresignError('InvalidCredentials', `${field}.secretAccessKey`, `must be a non-empty string, got ${secret === '' ? 'an empty string' : typeof secret === 'string' ? 'a string' : describe(secret)}`)
+    fail('InvalidCredentials', field + '.secretAccessKey', 'must be a non-empty string', secret)
   }
-  const token = c['sessionToken']
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw new PresignError('InvalidCredentials', `${field}.sessionToken`, `must be a string or undefined, got ${describe(token)}`)
-  }
-  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token === null || token === '' ? undefined : token }
+  if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined', token)
+  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token || undefined }
 }
 
 /** @internal Parse and validate everything; pure and synchronous. */
 export function prepare(request: PresignRequest, options: PresignOptions): Prepared {
-  if (request === null || typeof request !== 'object') {
-    throw new PresignError('InvalidUrl', 'request', `must be an object, got ${describe(request)}`)
-  }
-  if (options === null || typeof options !== 'object') {
-    throw new PresignError('InvalidOption', 'options', `must be an object, got ${describe(options)}`)
-  }
+  if (request === null || typeof request !== 'object') fail('InvalidUrl', 'request', 'must be an object', request)
+  if (options === null || typeof options !== 'object') fail('InvalidOption', 'options', 'must be an object', options)
   const creds = checkCredentials(options.credentials)
   const region = checkName(options.region, 'options.region', 'InvalidRegion', 'us-east-1')
   const service = checkName(options.service, 'options.service', 'InvalidService', 's3')
 
-  const ttl = options.expiresIn ?? 3600
-  if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > MAX_EXPIRES) {
-    throw new PresignError(
-      'InvalidExpiresIn',
-      'options.expiresIn',
-      `must be an integer number of seconds in 1..${MAX_EXPIRES} (7 days), got ${describe(ttl)}`,
-    )
-  }
+  const ttl = seconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
   let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
   let expiresIn = ttl
   const window = options.cacheWindow
   if (window !== undefined) {
-    if (typeof window !== 'number' || !Number.isInteger(window) || window < 1 || ttl + window > MAX_EXPIRES) {
-      throw new PresignError(
-        'InvalidOption',
-        'options.cacheWindow',
-        `must be an integer number of seconds >= 1 with expiresIn + cacheWindow <= ${MAX_EXPIRES} (here at most ${MAX_EXPIRES - ttl}), got ${describe(window)}`,
-      )
-    }
+    expiresIn += seconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
     signedAtMs -= signedAtMs % (window * 1000)
-    expiresIn = ttl + window
   }
   const amzDate = toAmzDate(signedAtMs)
 
-  const rawMethod = request.method ?? 'GET'
-  if (typeof rawMethod !== 'string' || !METHOD.test(rawMethod)) {
-    throw new PresignError('InvalidMethod', 'request.method', `must be an HTTP method such as GET or PUT, got ${describe(rawMethod)}`)
-  }
-  const method = rawMethod.toUpperCase()
+  const method = request.method ?? 'GET'
+  if (typeof method !== 'string' || !/^[A-Za-z]{1,32}$/.test(method)) fail('InvalidMethod', 'request.method', 'must be an HTTP method such as GET or PUT', method)
 
+  const field = 'request.url'
   const url = request.url
-  if (typeof url !== 'string') {
-    throw new PresignError('InvalidUrl', 'request.url', `must be an absolute http(s) URL string, got ${describe(url)}`)
+  const m = typeof url === 'string' ? URL_PARTS.exec(url) : null
+  const scheme = m?.[1]!.toLowerCase()
+  if (!m || (scheme !== 'http' && scheme !== 'https')) fail('InvalidUrl', field, 'must be an absolute http: or https: URL', url)
+  if (m[5] !== undefined) fail('InvalidUrl', field, 'must not contain a #fragment')
+  const hp = HOST_PORT.exec(m[2]!)
+  const port = Number(hp?.[2] ?? (scheme === 'https' ? 443 : 80))
+  if (!hp || port < 1 || port > 65535) {
+    fail('InvalidUrl', field, 'must have an ASCII (punycode) host or [IPv6] literal, a port in 1..65535 and no user info')
   }
-  const m = URL_PARTS.exec(url)
-  if (!m) {
-    throw new PresignError('InvalidUrl', 'request.url', 'must be an absolute http(s) URL')
-  }
-  const scheme = m[1]!.toLowerCase()
-  if (scheme !== 'http' && scheme !== 'https') {
-    throw new PresignError('InvalidUrl', 'request.url', `must use http: or https:, got ${JSON.stringify(scheme + ':')}`)
-  }
-  const authority = m[2]!
-  if (authority.includes('@')) {
-    throw new PresignError('InvalidUrl', 'request.url', 'must not contain user info ("user@"); pass options.credentials')
-  }
-  if (m[5] !== undefined) {
-    throw new PresignError('InvalidUrl', 'request.url', 'must not contain a #fragment')
-  }
-  const hp = HOST_PORT.exec(authority)
-  const port = hp?.[2] === undefined ? undefined : Number(hp[2])
-  if (!hp || (port !== undefined && (port < 1 || port > 65535))) {
-    throw new PresignError(
-      'InvalidUrl',
-      'request.url',
-      'must have an ASCII host name (punycode) or [IPv6] literal and a port in 1..65535',
-    )
-  }
-  const defaultPort = scheme === 'https' ? 443 : 80
-  const host = hp[1]!.toLowerCase() + (port === undefined || port === defaultPort ? '' : ':' + port)
-  const wirePath = toWirePath(m[3] || '/', 'request.url')
-  if (!wirePath.startsWith('/')) throw new PresignError('InvalidUrl', 'request.url', 'path must start with "/"')
+  const host = hp[1]!.toLowerCase() + (port === (scheme === 'https' ? 443 : 80) ? '' : ':' + port)
+  const wirePath = toWirePath(m[3] || '/', field)
+  if (wirePath[0] !== '/') fail('InvalidUrl', field, 'must have a path that starts with "/"')
 
   const isS3 = service === 's3'
   const normalize = options.normalizePath ?? !isS3
-  const doubleEncode = options.doubleEncodePath ?? !isS3
   if (isS3 && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(wirePath)) {
-    throw new PresignError(
-      'InvalidUrl',
-      'request.url',
-      'has a "." or ".." segment, which URL parsers remove before sending, so the signature could never match',
-    )
+    fail('InvalidUrl', field, 'must not have "." or ".." segments (URL parsers remove them, so the signature could never match)')
   }
 
-  const query = parseQuery(m[4] ?? '', 'request.url')
-  for (const p of query) {
-    if (AUTH_PARAMS.has(p.key.toLowerCase())) {
-      throw new PresignError('AlreadySigned', 'request.url', `already has the signing parameter ${p.key}`)
-    }
-  }
+  const query = parseQuery(m[4] ?? '', field)
+  for (const q of query) if (AUTH_PARAMS.test(q.key)) throw new PresignError('AlreadySigned', field, `already has the signing parameter ${q.key}`)
 
   const headers = collectHeaders(request.headers, 'request.headers')
   const given = headers.get('host')
-  if (given && (given.length !== 1 || given[0]!.toLowerCase() !== host)) {
-    throw new PresignError('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${host})`)
-  }
+  if (given && (given + '').toLowerCase() !== host) fail('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${host})`)
   headers.set('host', [host])
 
   let payloadHash = options.payloadHash
-  if (payloadHash !== undefined && (typeof payloadHash !== 'string' || !PAYLOAD_HASH.test(payloadHash))) {
-    throw new PresignError('InvalidPayloadHash', 'options.payloadHash', `must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD", got ${describe(payloadHash)}`)
+  if (payloadHash !== undefined && !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(payloadHash)) {
+    fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', payloadHash)
   }
   let body: Uint8Array<ArrayBuffer> | undefined
   if (payloadHash === undefined) {
-    const b = request.body
+    const b: unknown = request.body
     if (isS3) payloadHash = 'UNSIGNED-PAYLOAD'
-    else if (b === undefined || b === null) payloadHash = EMPTY_SHA256
     else if (typeof b === 'string') body = utf8(b)
-    else if (b instanceof Uint8Array) body = new Uint8Array(b)
-    else if (b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0))
-    else throw new PresignError('InvalidOption', 'request.body', `must be a string, Uint8Array or ArrayBuffer, got ${describe(b)}`)
-    if (body && body.length === 0) {
-      payloadHash = EMPTY_SHA256
-      body = undefined
-    }
+    else if (b instanceof Uint8Array || b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0))
+    else if (b != null) fail('InvalidOption', 'request.body', 'must be a string, Uint8Array or ArrayBuffer', b)
+    if (!body?.length) payloadHash ??= EMPTY_SHA256
   }
 
   return {
-    method,
+    method: method.toUpperCase(),
     origin: scheme + '://' + host,
     wirePath,
-    canonicalUri: canonicalUri(wirePath, { normalize, doubleEncode }),
+    canonicalUri: canonicalUri(wirePath, { normalize, doubleEncode: options.doubleEncodePath ?? !isS3 }),
     query,
     headers,
     accessKeyId: creds.accessKeyId,
@@ -321,7 +246,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
     amzDate,
     day: amzDate.slice(0, 8),
     payloadHash,
-    body,
+    body: payloadHash ? undefined : body,
   }
 }
 
@@ -335,38 +260,7 @@ export interface Plan {
 }
 
 /** Scope-dependent fragments, computed once per scope (the last one is kept). */
-interface Scope {
-  readonly id: string
-  readonly day: string
-  readonly region: string
-  readonly service: string
-  readonly token: string | undefined
-  readonly v4a: boolean
-  readonly scope: string
-  readonly credential: string
-  readonly encodedToken: string | undefined
-}
-let lastScope: Scope | undefined
-
-function scopeOf(p: Prepared, v4a: boolean): Scope {
-  const s = lastScope
-  if (s && s.id === p.accessKeyId && s.day === p.day && s.region === p.region && s.service === p.service && s.token === p.sessionToken && s.v4a === v4a) {
-    return s
-  }
-  // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
-  const scope = v4a ? p.day + '/' + p.service + '/aws4_request' : credentialScope(p.day, p.region, p.service)
-  return (lastScope = {
-    id: p.accessKeyId,
-    day: p.day,
-    region: p.region,
-    service: p.service,
-    token: p.sessionToken,
-    v4a,
-    scope,
-    credential: uriEncode(p.accessKeyId + '/' + scope),
-    encodedToken: p.sessionToken === undefined ? undefined : uriEncode(p.sessionToken, false, 'options.credentials.sessionToken'),
-  })
-}
+let lastScope: { key: string; scope: string; credential: string; token: string | undefined } | undefined
 
 /** The SigV4a algorithm name (ECDSA P-256). */
 export const ALGORITHM_V4A = 'AWS4-ECDSA-P256-SHA256'
@@ -377,42 +271,30 @@ export const ALGORITHM_V4A = 'AWS4-ECDSA-P256-SHA256'
  */
 export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan {
   const v4a = regionSet !== undefined
-  const algorithm = v4a ? ALGORITHM_V4A : ALGORITHM
-  const { scope, credential, encodedToken: token } = scopeOf(p, v4a)
-  const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
-  const sh = uriEncode(signedHeaders)
-  const exp = String(p.expiresIn)
-  const signedToken = token !== undefined && p.signSessionToken ? token : undefined
-
-  let canonicalQuery: string
-  let userQuery = ''
-  if (p.query.length === 0) {
-    // The common case: only our parameters, already in sorted order.
-    canonicalQuery =
-      'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-Expires=' + exp +
-      (v4a ? '&X-Amz-Region-Set=' + regionSet : '') +
-      (signedToken === undefined ? '' : '&X-Amz-Security-Token=' + signedToken) + '&X-Amz-SignedHeaders=' + sh
-  } else {
-    const auth: QueryParam[] = [
-      { key: 'X-Amz-Algorithm', value: algorithm, hasEquals: true },
-      { key: 'X-Amz-Credential', value: credential, hasEquals: true },
-      { key: 'X-Amz-Date', value: p.amzDate, hasEquals: true },
-      { key: 'X-Amz-SignedHeaders', value: sh, hasEquals: true },
-      { key: 'X-Amz-Expires', value: exp, hasEquals: true },
-    ]
-    if (signedToken !== undefined) auth.push({ key: 'X-Amz-Security-Token', value: signedToken, hasEquals: true })
-    if (v4a) auth.push({ key: 'X-Amz-Region-Set', value: regionSet, hasEquals: true })
-    canonicalQuery = joinCanonicalQuery(p.query.concat(auth))
-    for (const q of p.query) userQuery += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
+  const key = p.accessKeyId + '\n' + p.day + '\n' + p.region + '\n' + p.service + '\n' + v4a + '\n' + p.sessionToken
+  let s = lastScope
+  if (s?.key !== key) {
+    // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
+    const scope = v4a ? p.day + '/' + p.service + '/aws4_request' : credentialScope(p.day, p.region, p.service)
+    const token = p.sessionToken
+    s = lastScope = { key, scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
   }
-
+  const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
+  // Our parameters in the order of AWS's reference suite, after the URL's own.
+  const auth: QueryParam[] = [
+    { key: 'X-Amz-Algorithm', value: v4a ? ALGORITHM_V4A : ALGORITHM, hasEquals: true },
+    { key: 'X-Amz-Credential', value: s.credential, hasEquals: true },
+    { key: 'X-Amz-Date', value: p.amzDate, hasEquals: true },
+    { key: 'X-Amz-SignedHeaders', value: uriEncode(signedHeaders), hasEquals: true },
+    { key: 'X-Amz-Expires', value: '' + p.expiresIn, hasEquals: true },
+  ]
+  const token = s.token === undefined ? [] : [{ key: 'X-Amz-Security-Token', value: s.token, hasEquals: true }]
+  const region = v4a ? [{ key: 'X-Amz-Region-Set', value: regionSet, hasEquals: true }] : []
+  const canonicalQuery = joinCanonicalQuery(p.query.concat(auth, p.signSessionToken ? token : [], region))
   const creq = canonicalRequest({ method: p.method, canonicalUri: p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash })
-  // Existing parameters first, then ours in the order of AWS's reference suite.
-  const url =
-    p.origin + p.wirePath + '?' + userQuery + 'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + credential + '&X-Amz-Date=' +
-    p.amzDate + '&X-Amz-SignedHeaders=' + sh + '&X-Amz-Expires=' + exp + (token === undefined ? '' : '&X-Amz-Security-Token=' + token) +
-    (v4a ? '&X-Amz-Region-Set=' + regionSet : '')
-  return { canonicalRequest: creq, credentialScope: scope, signedHeaders, unsignedUrl: url }
+  let url = p.origin + p.wirePath + '?'
+  for (const q of p.query.concat(auth, token, region)) url += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
+  return { canonicalRequest: creq, credentialScope: s.scope, signedHeaders, unsignedUrl: url.slice(0, -1) }
 }
 
 /** @internal Assemble the result once the signature is known. */

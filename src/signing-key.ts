@@ -18,41 +18,39 @@ async function deriveRaw(secretAccessKey: string, day: string, region: string, s
   return key
 }
 
-/** Most derived keys kept; one per (credentials, day, region, service). */
-const CACHE_SIZE = 64
+/**
+ * @internal Look `id` up in a small LRU cache (at most 64 entries; a hit becomes the most recent), making and
+ * storing the value on a miss. Shared by the Web Crypto and the synchronous signing-key caches.
+ */
+export function remember<T>(cache: Map<string, T>, id: string, make: () => T): T {
+  let value = cache.get(id)
+  if (value === undefined) {
+    value = make()
+    if (cache.size >= 64) cache.delete(cache.keys().next().value!)
+  } else {
+    cache.delete(id)
+  }
+  cache.set(id, value)
+  return value
+}
+
 const cache = /* @__PURE__ */ new Map<string, Promise<CryptoKey>>()
 
 /**
  * @internal The signing key as a non-extractable `CryptoKey`, derived once per
- * access key id + secret + day + region + service and kept in a small LRU cache.
+ * access key id + secret + day + region + service and kept in a small LRU cache
+ * (a failed derivation is not kept).
  */
-let last: { id: string; secret: string; day: string; region: string; service: string; key: Promise<CryptoKey> } | undefined
-
 export function signingKey(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): Promise<CryptoKey> {
-  const l = last
-  if (l && l.id === accessKeyId && l.secret === secretAccessKey && l.day === day && l.region === region && l.service === service) return l.key
   const id = accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service
-  let key = cache.get(id)
-  if (key) {
-    // Refresh recency.
-    cache.delete(id)
-    cache.set(id, key)
-  } else {
-    key = deriveRaw(secretAccessKey, day, region, service).then((raw) => importHmacKey(raw))
-    const failed = key
-    failed.catch(() => {
-      if (cache.get(id) === failed) cache.delete(id)
-      if (last?.key === failed) last = undefined
-    })
-    cache.set(id, key)
-    if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!)
-  }
-  last = { id: accessKeyId, secret: secretAccessKey, day, region, service, key }
-  return key
+  return remember(cache, id, () => {
+    const key = deriveRaw(secretAccessKey, day, region, service).then((raw) => importHmacKey(raw))
+    key.catch(() => cache.get(id) === key && cache.delete(id))
+    return key
+  })
 }
 
 /** Forget every cached signing key (e.g. after rotating credentials). */
 export function clearSigningKeyCache(): void {
   cache.clear()
-  last = undefined
 }
