@@ -57,7 +57,7 @@ export interface QueryParam {
 /** @internal Split a raw query string (without `?`) into canonically encoded parameters, in URL order. */
 export function parseQuery(query: string, field = 'query'): QueryParam[] {
   const params: QueryParam[] = []
-  for (const pair of query.split('&')) {
+  for (const pair of query ? query.split('&') : []) {
     const eq = pair.indexOf('=')
     if (pair) {
       params.push({
@@ -70,15 +70,14 @@ export function parseQuery(query: string, field = 'query'): QueryParam[] {
   return params
 }
 
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
 /** @internal Canonical query string of already canonically encoded parameters: sorted by key, then value. */
 export function joinCanonicalQuery(params: readonly QueryParam[]): string {
-  return params
-    .slice()
-    .sort((a, b) => compare(a.key, b.key) || compare(a.value, b.value))
-    .map((p) => p.key + '=' + p.value)
-    .join('&')
+  const sorted = params.slice().sort((a, b) =>
+    a.key !== b.key ? (a.key < b.key ? -1 : 1) : a.value !== b.value ? (a.value < b.value ? -1 : 1) : 0,
+  )
+  let out = ''
+  for (const p of sorted) out += '&' + p.key + '=' + p.value
+  return out.slice(1)
 }
 
 /**

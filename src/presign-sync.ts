@@ -1,13 +1,13 @@
 import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, result } from './presign.js'
 import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex } from './sha256.js'
-import { remember } from './signing-key.js'
+import { KeyCache } from './signing-key.js'
 import { stringToSign } from './string-to-sign.js'
 
-const cache = /* @__PURE__ */ new Map<string, HmacKey>()
+const cache = /* @__PURE__ */ new KeyCache<HmacKey>()
 
 /** The signing key with its HMAC states precomputed, derived once per credentials/day/region/service (LRU of 64). */
 function signingKeySync(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): HmacKey {
-  return remember(cache, accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service, () => {
+  return cache.get([accessKeyId, secretAccessKey, day, region, service], () => {
     let k = hmac(hmacKey('AWS4' + secretAccessKey), day)
     for (const part of [region, service, 'aws4_request']) k = hmac(hmacKey(k), part)
     return hmacKey(k)

@@ -5,12 +5,12 @@ import {
   canonicalUri,
   collectHeaders,
   formatCanonicalHeaders,
-  joinCanonicalQuery,
   parseQuery,
+  joinCanonicalQuery,
 } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from './crypto.js'
 import { PresignError, type PresignErrorCode, fail } from './errors.js'
-import { signingKey } from './signing-key.js'
+import { sameParts, signingKey } from './signing-key.js'
 import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from './time.js'
 import { toWirePath, uriEncode } from './uri-encode.js'
@@ -260,7 +260,7 @@ export interface Plan {
 }
 
 /** Scope-dependent fragments, computed once per scope (the last one is kept). */
-let lastScope: { key: string; scope: string; credential: string; token: string | undefined } | undefined
+let lastScope: { parts: readonly unknown[]; scope: string; credential: string; token: string | undefined } | undefined
 
 /** The SigV4a algorithm name (ECDSA P-256). */
 export const ALGORITHM_V4A = 'AWS4-ECDSA-P256-SHA256'
@@ -271,30 +271,33 @@ export const ALGORITHM_V4A = 'AWS4-ECDSA-P256-SHA256'
  */
 export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan {
   const v4a = regionSet !== undefined
-  const key = p.accessKeyId + '\n' + p.day + '\n' + p.region + '\n' + p.service + '\n' + v4a + '\n' + p.sessionToken
+  const parts = [p.accessKeyId, p.day, p.region, p.service, v4a, p.sessionToken]
   let s = lastScope
-  if (s?.key !== key) {
+  if (!s || !sameParts(parts, s.parts)) {
     // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
     const scope = v4a ? p.day + '/' + p.service + '/aws4_request' : credentialScope(p.day, p.region, p.service)
     const token = p.sessionToken
-    s = lastScope = { key, scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
+    s = lastScope = { parts, scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
   }
   const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
-  // Our parameters in the order of AWS's reference suite, after the URL's own.
-  const auth: QueryParam[] = [
-    { key: 'X-Amz-Algorithm', value: v4a ? ALGORITHM_V4A : ALGORITHM, hasEquals: true },
-    { key: 'X-Amz-Credential', value: s.credential, hasEquals: true },
-    { key: 'X-Amz-Date', value: p.amzDate, hasEquals: true },
-    { key: 'X-Amz-SignedHeaders', value: uriEncode(signedHeaders), hasEquals: true },
-    { key: 'X-Amz-Expires', value: '' + p.expiresIn, hasEquals: true },
-  ]
-  const token = s.token === undefined ? [] : [{ key: 'X-Amz-Security-Token', value: s.token, hasEquals: true }]
-  const region = v4a ? [{ key: 'X-Amz-Region-Set', value: regionSet, hasEquals: true }] : []
-  const canonicalQuery = joinCanonicalQuery(p.query.concat(auth, p.signSessionToken ? token : [], region))
+  const algorithm = v4a ? ALGORITHM_V4A : ALGORITHM
+  const headerList = uriEncode(signedHeaders)
+  const expires = '' + p.expiresIn
+  // Our signed parameters, in sorted order (no name is a prefix of another).
+  const ours: [string, string][] = [['X-Amz-Algorithm', algorithm], ['X-Amz-Credential', s.credential], ['X-Amz-Date', p.amzDate], ['X-Amz-Expires', expires]]
+  if (v4a) ours.push(['X-Amz-Region-Set', regionSet])
+  if (s.token !== undefined && p.signSessionToken) ours.push(['X-Amz-Security-Token', s.token])
+  ours.push(['X-Amz-SignedHeaders', headerList])
+  const canonicalQuery = p.query.length
+    ? joinCanonicalQuery(p.query.concat(ours.map(([key, value]) => ({ key, value, hasEquals: true }))))
+    : ours.map(([key, value]) => key + '=' + value).join('&')
   const creq = canonicalRequest({ method: p.method, canonicalUri: p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash })
+  // The URL: its own parameters first, then ours in the order of AWS's reference suite.
   let url = p.origin + p.wirePath + '?'
-  for (const q of p.query.concat(auth, token, region)) url += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
-  return { canonicalRequest: creq, credentialScope: s.scope, signedHeaders, unsignedUrl: url.slice(0, -1) }
+  for (const q of p.query) url += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
+  url += 'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + s.credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-SignedHeaders=' + headerList +
+    '&X-Amz-Expires=' + expires + (s.token === undefined ? '' : '&X-Amz-Security-Token=' + s.token) + (v4a ? '&X-Amz-Region-Set=' + regionSet : '')
+  return { canonicalRequest: creq, credentialScope: s.scope, signedHeaders, unsignedUrl: url }
 }
 
 /** @internal Assemble the result once the signature is known. */

@@ -169,6 +169,8 @@ export function sha256Hex(data: string | Uint8Array): string {
 export interface HmacKey {
   readonly inner: Int32Array
   readonly outer: Int32Array
+  /** The inner state after the last message's first 64 characters (ASCII), see `hmacState`. */
+  head?: { readonly text: string; readonly state: Int32Array }
 }
 
 /** Prepare an HMAC-SHA256 key (keys longer than 64 bytes are hashed first, per RFC 2104). */
@@ -187,7 +189,25 @@ export function hmacKey(key: string | Uint8Array): HmacKey {
 }
 
 function hmacState(key: HmacKey, data: string | Uint8Array): Int32Array {
-  const inner = finish(key.inner.slice(), 64, load(data))
+  let inner = key.inner
+  let prefix = 64
+  // A string to sign starts with the same 64 characters (algorithm, X-Amz-Date, scope) for every signature of a
+  // scope within one second: keep the inner state after them on the key and hash only the rest.
+  if (typeof data === 'string' && data.length > 64) {
+    const text = data.slice(0, 64)
+    if (key.head?.text !== text && /^[\0-\x7f]*$/.test(text)) {
+      const state = inner.slice()
+      load(text)
+      blocks(state, buf, 64)
+      key.head = { text, state }
+    }
+    if (key.head?.text === text) {
+      inner = key.head.state
+      prefix = 128
+      data = data.slice(64)
+    }
+  }
+  inner = finish(inner.slice(), prefix, load(data))
   for (let i = 0; i < 8; i++) {
     const w = inner[i]!
     buf[i * 4] = w >>> 24

@@ -19,22 +19,49 @@ async function deriveRaw(secretAccessKey: string, day: string, region: string, s
 }
 
 /**
- * @internal Look `id` up in a small LRU cache (at most 64 entries; a hit becomes the most recent), making and
- * storing the value on a miss. Shared by the Web Crypto and the synchronous signing-key caches.
+ * @internal A small LRU cache of derived keys (at most 64 entries; a hit becomes the most recent), with the last
+ * hit remembered so that a run of calls with the same scope costs one string comparison. Shared by the Web Crypto
+ * and the synchronous signing-key caches.
  */
-export function remember<T>(cache: Map<string, T>, id: string, make: () => T): T {
-  let value = cache.get(id)
-  if (value === undefined) {
-    value = make()
-    if (cache.size >= 64) cache.delete(cache.keys().next().value!)
-  } else {
-    cache.delete(id)
+export class KeyCache<T> {
+  private readonly map = new Map<string, T>()
+  private lastParts: readonly string[] = []
+  private lastValue: T | undefined
+
+  /** The value for the key made of `parts`, made with `make` on a miss. */
+  get(parts: readonly string[], make: () => T): T {
+    if (sameParts(parts, this.lastParts)) return this.lastValue!
+    const id = parts.join('\n')
+    let value = this.map.get(id)
+    if (value === undefined) {
+      value = make()
+      if (this.map.size >= 64) this.map.delete(this.map.keys().next().value!)
+    } else {
+      this.map.delete(id)
+    }
+    this.map.set(id, value)
+    this.lastParts = parts
+    return (this.lastValue = value)
   }
-  cache.set(id, value)
-  return value
+
+  /** Drop the entry of `parts` if it still holds `value` (e.g. a derivation that failed). */
+  drop(parts: readonly string[], value: T): void {
+    const id = parts.join('\n')
+    if (this.map.get(id) === value) this.map.delete(id)
+    if (this.lastValue === value) this.lastParts = []
+  }
+
+  /** Drop everything. */
+  clear(): void {
+    this.map.clear()
+    this.lastParts = []
+  }
 }
 
-const cache = /* @__PURE__ */ new Map<string, Promise<CryptoKey>>()
+/** @internal Element-wise `===` of two arrays of equal length (a few identity checks, no string building). */
+export const sameParts = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i])
+
+const cache = /* @__PURE__ */ new KeyCache<Promise<CryptoKey>>()
 
 /**
  * @internal The signing key as a non-extractable `CryptoKey`, derived once per
@@ -42,10 +69,10 @@ const cache = /* @__PURE__ */ new Map<string, Promise<CryptoKey>>()
  * (a failed derivation is not kept).
  */
 export function signingKey(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): Promise<CryptoKey> {
-  const id = accessKeyId + '\n' + secretAccessKey + '\n' + day + '\n' + region + '\n' + service
-  return remember(cache, id, () => {
+  const parts = [accessKeyId, secretAccessKey, day, region, service]
+  return cache.get(parts, () => {
     const key = deriveRaw(secretAccessKey, day, region, service).then((raw) => importHmacKey(raw))
-    key.catch(() => cache.get(id) === key && cache.delete(id))
+    key.catch(() => cache.drop(parts, key))
     return key
   })
 }

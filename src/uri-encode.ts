@@ -30,7 +30,7 @@ function unescaped(text: string, field: string): string {
  * @example uriEncode("a b/c!") === "a%20b%2Fc%21"
  */
 export function uriEncode(value: string, keepSlash = false, field = 'value'): string {
-  if (/^[\w.~-]*$/.test(value)) return value
+  if ((keepSlash ? /^[\w.~/-]*$/ : /^[\w.~-]*$/).test(value)) return value
   const out = encodeUtf8(value, field).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase())
   return keepSlash ? out.replace(/%2F/g, '/') : out
 }

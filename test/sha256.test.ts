@@ -92,4 +92,20 @@ describe('against Web Crypto and node:crypto', () => {
       expect(hmacHex(b, 'x'.repeat(i * 50))).toBe(createHmac('sha256', 'key-b').update('x'.repeat(i * 50)).digest('hex'))
     }
   })
+  test('a reused key is right whether or not a message starts with the 64 characters of the one before', () => {
+    // hmacState keeps the inner state after the first 64 ASCII characters of the last message on the key.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('AWS4-HMAC-SHA256\n20240101T000000Z\n20240101/us-east-1/s3/aws4_request\n', 'é'.repeat(70), 'a'.repeat(63), 'b'.repeat(64)), fc.string({ maxLength: 150, unit: 'binary' })), { maxLength: 8 }),
+        (messages) => {
+          const key = hmacKey('reused')
+          for (const [head, tail] of messages) {
+            expect(hmacHex(key, head + tail)).toBe(createHmac('sha256', 'reused').update(head + tail).digest('hex'))
+            expect(hmac(key, tail + head)).toEqual(new Uint8Array(createHmac('sha256', 'reused').update(tail + head).digest()))
+          }
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
 })
