@@ -1,6 +1,6 @@
 import { hmac, toHex, utf8 } from './crypto.js'
 import { PresignError, describe } from './errors.js'
-import type { Credentials } from './presign.js'
+import { type Credentials, checkCredentials } from './presign.js'
 import { s3ObjectUrl } from './s3.js'
 import { signingKey } from './signing-key.js'
 import { ALGORITHM } from './string-to-sign.js'
@@ -119,28 +119,14 @@ function checkString(value: unknown, field: string, options: { nonEmpty?: boolea
   return value
 }
 
-function checkCredentials(credentials: unknown): { accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined } {
-  const field = 'options.credentials'
-  if (credentials === null || typeof credentials !== 'object') {
-    throw new PresignError('InvalidCredentials', field, `must be { accessKeyId, secretAccessKey, sessionToken? }, got ${describe(credentials)}`)
+/** The credentials as `presign` checks them; a session token also goes into a JSON policy, so no line breaks. */
+function checkPostCredentials(credentials: unknown): Credentials {
+  const creds = checkCredentials(credentials as Credentials)
+  const token = creds.sessionToken
+  if (token !== undefined && (LONE_SURROGATE.test(token) || /[\r\n]/.test(token))) {
+    throw new PresignError('InvalidCredentials', 'options.credentials.sessionToken', 'must be a well-formed string without line breaks')
   }
-  const c = credentials as Record<string, unknown>
-  const id = c['accessKeyId']
-  if (typeof id !== 'string' || id === '' || /[^\x21-\x7e]|\//.test(id)) {
-    throw new PresignError('InvalidCredentials', `${field}.accessKeyId`, `must be a non-empty ASCII string without spaces or "/", got ${describe(id)}`)
-  }
-  const secret = c['secretAccessKey']
-  if (typeof secret !== 'string' || secret === '') {
-    throw new PresignError('InvalidCredentials', `${field}.secretAccessKey`, `must be a non-empty string, got ${secret === '' ? 'an empty string' : typeof secret === 'string' ? 'a string' : describe(secret)}`)
-  }
-  const token = c['sessionToken']
-  if (token !== undefined && token !== null && typeof token !== 'string') {
-    throw new PresignError('InvalidCredentials', `${field}.sessionToken`, `must be a string or undefined, got ${describe(token)}`)
-  }
-  if (typeof token === 'string' && (LONE_SURROGATE.test(token) || /[\r\n]/.test(token))) {
-    throw new PresignError('InvalidCredentials', `${field}.sessionToken`, 'must be a well-formed string without line breaks')
-  }
-  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token === null || token === '' ? undefined : (token as string | undefined) }
+  return creds
 }
 
 /** Short, JSON-quoted rendering of a (non-secret) condition value for messages. */
@@ -233,7 +219,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   if (options === null || typeof options !== 'object') {
     throw new PresignError('InvalidOption', 'options', `must be an object { credentials, conditions?, ... }, got ${describe(options)}`)
   }
-  const creds = checkCredentials(options.credentials)
+  const creds = checkPostCredentials(options.credentials)
   const expiresIn = options.expiresIn ?? 3600
   if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES) {
     throw new PresignError('InvalidExpiresIn', 'options.expiresIn', `must be an integer number of seconds in 1..${MAX_EXPIRES} (7 days), got ${describe(expiresIn)}`)

@@ -149,7 +149,8 @@ function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'Inval
   return value
 }
 
-function checkCredentials(c: Partial<Credentials> | null): Credentials {
+/** @internal Validate credentials; an empty session token means none. */
+export function checkCredentials(c: Partial<Credentials> | null): Credentials {
   const field = 'options.credentials'
   if (c === null || typeof c !== 'object') fail('InvalidCredentials', field, 'must be { accessKeyId, secretAccessKey, sessionToken? }', c)
   const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = c
