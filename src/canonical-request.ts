@@ -109,12 +109,13 @@ export function collectHeaders(headers: HeadersInput | undefined, field = 'reque
     }
     for (let v of Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value]) {
       if (typeof v === 'number' && isFinite(v)) v = String(v)
-      // SigV4's Trimall: trim and collapse runs of spaces and tabs.
       if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v)) {
         fail('InvalidHeader', `${field}["${name}"]`, 'must be printable ASCII (strings, numbers or an array of them)', v)
       }
-      const list = map.get(name.toLowerCase()) ?? []
-      map.set(name.toLowerCase(), list)
+      const lower = name.toLowerCase()
+      let list = map.get(lower)
+      if (!list) map.set(lower, (list = []))
+      // SigV4's Trimall: trim and collapse runs of spaces and tabs.
       list.push(v.replace(/[\t ]+/g, ' ').trim())
     }
   }

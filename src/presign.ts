@@ -5,8 +5,8 @@ import {
   canonicalUri,
   collectHeaders,
   formatCanonicalHeaders,
-  parseQuery,
   joinCanonicalQuery,
+  parseQuery,
 } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from './crypto.js'
 import { PresignError, type PresignErrorCode, fail } from './errors.js'
@@ -216,7 +216,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   headers.set('host', [host])
 
   let payloadHash = options.payloadHash
-  if (payloadHash !== undefined && !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(payloadHash)) {
+  if (payloadHash !== undefined && (typeof payloadHash !== 'string' || !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(payloadHash))) {
     fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', payloadHash)
   }
   let body: Uint8Array<ArrayBuffer> | undefined

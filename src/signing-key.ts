@@ -20,8 +20,8 @@ async function deriveRaw(secretAccessKey: string, day: string, region: string, s
 
 /**
  * @internal A small LRU cache of derived keys (at most 64 entries; a hit becomes the most recent), with the last
- * hit remembered so that a run of calls with the same scope costs one string comparison. Shared by the Web Crypto
- * and the synchronous signing-key caches.
+ * hit remembered so that a run of calls with the same scope costs a few identity comparisons. Shared by the Web
+ * Crypto and the synchronous signing-key caches.
  */
 export class KeyCache<T> {
   private readonly map = new Map<string, T>()

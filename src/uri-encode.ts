@@ -65,7 +65,7 @@ export function canonicalizeComponent(raw: string, field: string, keepSlash = fa
  * @internal
  */
 export function toWirePath(raw: string, field: string): string {
-  if (/^[\w.~!$&'()*+,;=:@/-]*$/.test(raw)) return raw
+  if (/^(?:[\w.~!$&'()*+,;=:@/-]|%[\dA-F]{2})*$/.test(raw)) return raw
   if (/[\0-\x1f\x7f]/.test(raw)) throw new PresignError('InvalidUrl', field, 'must percent-encode control characters')
   return raw
     .split(ESCAPES)
