@@ -37,19 +37,29 @@ async function measure(contents) {
 let failed = false
 console.log('| entry | min bytes | min+gzip bytes | budget (min+gzip) |')
 console.log('| --- | ---: | ---: | ---: |')
+const measured = new Map()
 for (const [name, contents, budget] of entries) {
   const { min, gz } = await measure(contents)
   const over = gz > budget
   failed ||= over
+  measured.set(name, gz)
   console.log(`| ${name} | ${min} | ${gz} | ${budget}${over ? ' **EXCEEDED**' : ''} |`)
 }
 for (const [name, contents] of peers) {
   try {
     const { min, gz } = await measure(contents)
+    measured.set(name, gz)
     console.log(`| ${name} | ${min} | ${gz} | — |`)
   } catch {
     console.log(`| ${name} | not installed | | |`)
   }
+}
+// The goal the budgets do not meet yet (see README "Performance"): a presign-only bundle smaller than aws4fetch's
+// whole client. Printed on every run so that the gap stays visible.
+const reference = measured.get(peers[0][0])
+if (reference) {
+  const ratio = measured.get('presign only') / reference
+  console.log(`\npresign only is ${ratio.toFixed(2)}× aws4fetch's whole client (goal: below 1×${ratio < 1 ? ', met' : ', not met'})`)
 }
 if (failed) {
   console.error('size budget exceeded')
