@@ -42,6 +42,7 @@ describe('tree-shaking (esbuild, minified)', () => {
     // Identical code; minified identifiers may be assigned differently.
     expect(fromIndex.length).toBeLessThanOrEqual(alone.length)
     for (const [, , mark] of RECIPES) expect(fromIndex).not.toContain(mark)
+    expect(fromIndex).not.toContain(SYNC_SHA256)
   })
 
   test.each(RECIPES)('%s brings only its own module, and no synchronous SHA-256', async (name, module, mark) => {
