@@ -1,4 +1,4 @@
-import { PresignError, describe } from './errors.js'
+import { PresignError, fail } from './errors.js'
 import { presign } from './presign.js'
 import { presignSync } from './presign-sync.js'
 import { type Recipe, type ServiceTokenOptions, botocoreOrder, checkOptions, checkRegion, checkText, signing, withoutScheme } from './tokens.js'
@@ -29,7 +29,7 @@ function cacheRecipe(service: 'elasticache' | 'memorydb', o: Record<string, unkn
   const name = o[nameField]
   if (typeof name !== 'string' || !CACHE_NAME.test(name)) {
     const hint = typeof name === 'string' && name.includes('.') ? ' (the name, not the endpoint host)' : ''
-    throw new PresignError('InvalidOption', `options.${nameField}`, `must be a ${service === 'memorydb' ? 'MemoryDB cluster' : 'cache'} name of letters, digits and "-" such as "my-cache"${hint}, got ${describe(name)}`)
+    fail('InvalidOption', `options.${nameField}`, `must be a ${service === 'memorydb' ? 'MemoryDB cluster' : 'cache'} name of letters, digits and "-" such as "my-cache"${hint}`, name)
   }
   const user = uriEncode(checkText(o[userField], `options.${userField}`, 'the IAM-enabled user'), false, `options.${userField}`)
   const region = checkRegion(o['region'])
@@ -44,7 +44,7 @@ function elastiCacheRecipe(input: ElastiCacheAuthTokenOptions): Recipe {
   const o = checkOptions(input)
   const serverless = o['serverless'] ?? false
   if (typeof serverless !== 'boolean') {
-    throw new PresignError('InvalidOption', 'options.serverless', `must be true (serverless cache) or false (replication group), got ${describe(serverless)}`)
+    fail('InvalidOption', 'options.serverless', 'must be true (serverless cache) or false (replication group)', serverless)
   }
   return cacheRecipe('elasticache', o, 'cacheName', 'userId', serverless)
 }

@@ -1,5 +1,5 @@
 import { collectHeaders } from './canonical-request.js'
-import { PresignError, describe } from './errors.js'
+import { PresignError, fail } from './errors.js'
 import { presign } from './presign.js'
 import { presignSync } from './presign-sync.js'
 import type { HeadersInput } from './canonical-request.js'
@@ -85,7 +85,7 @@ function eksRecipe(input: EksTokenOptions): Recipe {
   const o = checkOptions(input)
   const cluster = o['clusterName']
   if (typeof cluster !== 'string' || !CLUSTER.test(cluster)) {
-    throw new PresignError('InvalidOption', 'options.clusterName', `must be an EKS cluster name or id (1-100 of A-Z a-z 0-9 - _, starting with a letter or digit), got ${describe(cluster)}`)
+    fail('InvalidOption', 'options.clusterName', 'must be an EKS cluster name or id (1-100 of A-Z a-z 0-9 - _, starting with a letter or digit)', cluster)
   }
   // aws-iam-authenticator accepts tokens for 15 minutes after X-Amz-Date whatever X-Amz-Expires says.
   const expiresIn = checkExpiresIn(o['expiresIn'], 60, 900, 'EKS accepts a token for 15 minutes at most')

@@ -1,4 +1,4 @@
-import { PresignError, describe } from './errors.js'
+import { PresignError, fail } from './errors.js'
 import { presign } from './presign.js'
 import { presignSync } from './presign-sync.js'
 import { type Recipe, type ServiceTokenOptions, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, checkText, signing, withoutScheme } from './tokens.js'
@@ -19,7 +19,7 @@ function rdsRecipe(input: RdsAuthTokenOptions): Recipe {
   const hostname = checkHostName(o['hostname'], 'options.hostname', 'mydb.123456789012.us-east-1.rds.amazonaws.com')
   const port = o['port']
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new PresignError('InvalidOption', 'options.port', `must be an integer in 1..65535 (e.g. 5432 or 3306), got ${describe(port)}`)
+    fail('InvalidOption', 'options.port', 'must be an integer in 1..65535 (e.g. 5432 or 3306)', port)
   }
   const user = uriEncode(checkText(o['username'], 'options.username', 'the database user'), false, 'options.username')
   const region = checkRegion(o['region'])
@@ -76,7 +76,7 @@ function dsqlRecipe(input: DsqlAuthTokenOptions): Recipe {
   const hostname = checkHostName(o['hostname'], 'options.hostname', 'abcdefghijklmnopqrst.dsql.us-east-1.on.aws')
   const admin = o['admin'] ?? false
   if (typeof admin !== 'boolean') {
-    throw new PresignError('InvalidOption', 'options.admin', `must be true (DbConnectAdmin) or false (DbConnect), got ${describe(admin)}`)
+    fail('InvalidOption', 'options.admin', 'must be true (DbConnectAdmin) or false (DbConnect)', admin)
   }
   const expiresIn = checkExpiresIn(o['expiresIn'], 900, 604800, 'Aurora DSQL accepts up to one week')
   const region = checkRegion(o['region'])

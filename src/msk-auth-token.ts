@@ -1,4 +1,4 @@
-import { PresignError, describe } from './errors.js'
+import { PresignError, fail } from './errors.js'
 import { presign } from './presign.js'
 import { presignSync } from './presign-sync.js'
 import { type Recipe, type ServiceTokenOptions, base64Url, checkExpiresIn, checkOptions, checkRegion, signing } from './tokens.js'
@@ -20,7 +20,7 @@ function mskRecipe(input: MskAuthTokenOptions): Recipe {
   const expiresIn = checkExpiresIn(o['expiresIn'], 900, 900, 'MSK accepts 15 minutes at most')
   const ua = o['userAgent'] ?? 'sigv4-presign'
   if (typeof ua !== 'string' || !USER_AGENT.test(ua)) {
-    throw new PresignError('InvalidOption', 'options.userAgent', `must be 1-256 printable ASCII characters, got ${describe(ua)}`)
+    fail('InvalidOption', 'options.userAgent', 'must be 1-256 printable ASCII characters', ua)
   }
   return {
     request: { url: `https://kafka.${region}.amazonaws.com/?Action=kafka-cluster%3AConnect` },

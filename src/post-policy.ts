@@ -1,5 +1,5 @@
 import { hmac, toHex, utf8 } from './crypto.js'
-import { PresignError, describe } from './errors.js'
+import { PresignError, describe, fail } from './errors.js'
 import { type Credentials, checkCredentials } from './presign.js'
 import { s3ObjectUrl } from './s3.js'
 import { signingKey } from './signing-key.js'
@@ -113,7 +113,7 @@ const FILENAME = '${filename}'
 
 function checkString(value: unknown, field: string, options: { nonEmpty?: boolean } = {}): string {
   if (typeof value !== 'string' || (options.nonEmpty && value === '')) {
-    throw new PresignError('InvalidOption', field, `must be a ${options.nonEmpty ? 'non-empty ' : ''}string, got ${describe(value)}`)
+    fail('InvalidOption', field, `must be a ${options.nonEmpty ? 'non-empty ' : ''}string`, value)
   }
   if (LONE_SURROGATE.test(value)) throw new PresignError('InvalidString', field, 'has a lone UTF-16 surrogate, which has no UTF-8 encoding')
   return value
@@ -181,7 +181,7 @@ function parseCallerCondition(c: unknown, field: string): Rule[] {
       'must be { "field": "value" }, ["eq", "$field", "value"], ["starts-with", "$field", "prefix"] or ["content-length-range", min, max]',
     )
   }
-  if (c === null || typeof c !== 'object') throw new PresignError('InvalidOption', field, `must be a condition object or array, got ${describe(c)}`)
+  if (c === null || typeof c !== 'object') fail('InvalidOption', field, 'must be a condition object or array', c)
   const entries = Object.entries(c as Record<string, unknown>)
   if (entries.length === 0) throw new PresignError('InvalidOption', field, 'is an empty object; an exact-match condition is { "field": "value" }')
   return entries.map(([name, value]) => ({ op: 'eq' as const, name, lower: name.toLowerCase(), value: checkString(value, `${field}["${name}"]`), source: field }))
@@ -214,15 +214,15 @@ function parseCallerCondition(c: unknown, field: string): Rule[] {
  */
 export async function presignPost(location: PostLocation, options: PresignPostOptions): Promise<PresignedPost> {
   if (location === null || typeof location !== 'object') {
-    throw new PresignError('InvalidOption', 'location', `must be an object { bucket, key | keyPrefix, region, ... }, got ${describe(location)}`)
+    fail('InvalidOption', 'location', 'must be an object { bucket, key | keyPrefix, region, ... }', location)
   }
   if (options === null || typeof options !== 'object') {
-    throw new PresignError('InvalidOption', 'options', `must be an object { credentials, conditions?, ... }, got ${describe(options)}`)
+    fail('InvalidOption', 'options', 'must be an object { credentials, conditions?, ... }', options)
   }
   const creds = checkPostCredentials(options.credentials)
   const expiresIn = options.expiresIn ?? 3600
   if (typeof expiresIn !== 'number' || !Number.isInteger(expiresIn) || expiresIn < 1 || expiresIn > MAX_EXPIRES) {
-    throw new PresignError('InvalidExpiresIn', 'options.expiresIn', `must be an integer number of seconds in 1..${MAX_EXPIRES} (7 days), got ${describe(expiresIn)}`)
+    fail('InvalidExpiresIn', 'options.expiresIn', `must be an integer number of seconds in 1..${MAX_EXPIRES} (7 days)`, expiresIn)
   }
   const signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
   const url = postUrl(location)
@@ -236,7 +236,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   }
   if (location.key !== undefined) {
     const key = location.key
-    if (typeof key !== 'string' || key === '') throw new PresignError('InvalidKey', 'location.key', `must be a non-empty string, got ${describe(key)}`)
+    if (typeof key !== 'string' || key === '') fail('InvalidKey', 'location.key', 'must be a non-empty string', key)
     if (LONE_SURROGATE.test(key)) throw new PresignError('InvalidString', 'location.key', 'has a lone UTF-16 surrogate, which has no UTF-8 encoding')
     if (utf8(key).length > 1024) throw new PresignError('InvalidKey', 'location.key', 'is longer than 1024 bytes of UTF-8, the S3 limit')
     if (key.split('/').some((s) => s === '.' || s === '..')) throw new PresignError('InvalidKey', 'location.key', DOT_SEGMENT)
@@ -244,7 +244,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     keyCondition = key.endsWith(FILENAME) ? ['starts-with', '$key', key.slice(0, -FILENAME.length)] : { key }
   } else {
     const prefix = location.keyPrefix
-    if (typeof prefix !== 'string') throw new PresignError('InvalidKey', 'location.keyPrefix', `must be a string ('' allows any key), got ${describe(prefix)}`)
+    if (typeof prefix !== 'string') fail('InvalidKey', 'location.keyPrefix', 'must be a string (\'\' allows any key)', prefix)
     if (LONE_SURROGATE.test(prefix)) throw new PresignError('InvalidString', 'location.keyPrefix', 'has a lone UTF-16 surrogate, which has no UTF-8 encoding')
     if (prefix.includes(FILENAME)) throw new PresignError('InvalidKey', 'location.keyPrefix', 'must not contain ${filename}; it is appended to form the key field')
     if (utf8(prefix).length > 1024 - FILENAME.length) throw new PresignError('InvalidKey', 'location.keyPrefix', 'is too long for an S3 key (1024 bytes of UTF-8)')
@@ -265,7 +265,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     rules.push({ op: 'eq', name, lower: name.toLowerCase(), value: v, source: field })
   }
   const c = options.conditions ?? {}
-  if (c === null || typeof c !== 'object') throw new PresignError('InvalidOption', 'options.conditions', `must be an object, got ${describe(c)}`)
+  if (c === null || typeof c !== 'object') fail('InvalidOption', 'options.conditions', 'must be an object', c)
   const knownKeys = ['contentLengthRange', 'contentType', 'acl', 'successActionStatus', 'successActionRedirect', 'metadata', 'cacheControl', 'contentDisposition', 'other']
   for (const k of Object.keys(c)) {
     if (!knownKeys.includes(k)) throw new PresignError('InvalidOption', `options.conditions.${k}`, `is not a known condition; use one of ${knownKeys.join(', ')}`)
@@ -273,7 +273,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   if (c.contentLengthRange !== undefined) {
     const field = 'options.conditions.contentLengthRange'
     const r = c.contentLengthRange
-    if (!Array.isArray(r) || r.length !== 2) throw new PresignError('InvalidOption', field, `must be [min, max], got ${describe(r)}`)
+    if (!Array.isArray(r) || r.length !== 2) fail('InvalidOption', field, 'must be [min, max]', r)
     const [min, max] = r as readonly unknown[]
     if (!isInt(min) || !isInt(max)) {
       throw new PresignError('InvalidOption', field, `bounds must be integers >= 0 (bytes), got [${describe(min)}, ${describe(max)}]`)
@@ -290,13 +290,13 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
       const p = checkString(ct.startsWith, `${field}.startsWith`)
       conditions.push(['starts-with', '$Content-Type', p])
       rules.push({ op: 'starts-with', name: 'Content-Type', lower: 'content-type', value: p, source: `${field}.startsWith` })
-    } else throw new PresignError('InvalidOption', field, `must be a string or { startsWith: string }, got ${describe(ct)}`)
+    } else fail('InvalidOption', field, 'must be a string or { startsWith: string }', ct)
   }
   if (c.acl !== undefined) exact('acl', checkString(c.acl, 'options.conditions.acl', { nonEmpty: true }), 'options.conditions.acl')
   if (c.successActionStatus !== undefined) {
     const s = String(c.successActionStatus)
     if (s !== '200' && s !== '201' && s !== '204') {
-      throw new PresignError('InvalidOption', 'options.conditions.successActionStatus', `must be 200, 201 or 204, got ${describe(c.successActionStatus)}`)
+      fail('InvalidOption', 'options.conditions.successActionStatus', 'must be 200, 201 or 204', c.successActionStatus)
     }
     exact('success_action_status', s, 'options.conditions.successActionStatus')
   }
@@ -307,7 +307,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   if (c.contentDisposition !== undefined) exact('Content-Disposition', c.contentDisposition, 'options.conditions.contentDisposition')
   if (c.metadata !== undefined) {
     const m = c.metadata
-    if (m === null || typeof m !== 'object' || Array.isArray(m)) throw new PresignError('InvalidOption', 'options.conditions.metadata', `must be an object { name: value }, got ${describe(m)}`)
+    if (m === null || typeof m !== 'object' || Array.isArray(m)) fail('InvalidOption', 'options.conditions.metadata', 'must be an object { name: value }', m)
     for (const name of Object.keys(m)) {
       const field = `options.conditions.metadata["${name}"]`
       if (!TOKEN.test(name)) throw new PresignError('InvalidOption', field, 'the metadata name must be a non-empty HTTP token (letters, digits, and !#$%&\'*+.^_`|~-)')
@@ -315,7 +315,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     }
   }
   if (c.other !== undefined) {
-    if (!Array.isArray(c.other)) throw new PresignError('InvalidOption', 'options.conditions.other', `must be an array of conditions, got ${describe(c.other)}`)
+    if (!Array.isArray(c.other)) fail('InvalidOption', 'options.conditions.other', 'must be an array of conditions', c.other)
     c.other.forEach((cond, i) => {
       const field = `options.conditions.other[${i}]`
       const parsed = parseCallerCondition(cond, field)
@@ -377,7 +377,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   if (options.fields !== undefined) {
     const extra = options.fields
     if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
-      throw new PresignError('InvalidOption', 'options.fields', `must be an object { name: value }, got ${describe(extra)}`)
+      fail('InvalidOption', 'options.fields', 'must be an object { name: value }', extra)
     }
     const seen = new Set<string>()
     for (const name of Object.keys(extra)) {

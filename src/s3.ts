@@ -1,5 +1,5 @@
 import type { HeadersInput } from './canonical-request.js'
-import { PresignError, describe } from './errors.js'
+import { PresignError, fail } from './errors.js'
 import { type Credentials, type PresignResult, presignDetailed } from './presign.js'
 import type { DateInput } from './time.js'
 import { uriEncode } from './uri-encode.js'
@@ -99,13 +99,13 @@ export function s3ObjectUrl(location: S3Location): string {
   const { bucket, region } = location
   const key = location.key ?? ''
   if (typeof bucket !== 'string' || !BUCKET.test(bucket)) {
-    throw new PresignError('InvalidBucket', 'location.bucket', `must be 1–255 characters from a-z 0-9 . - _ (S3 bucket naming rules), got ${describe(bucket)}`)
+    fail('InvalidBucket', 'location.bucket', 'must be 1–255 characters from a-z 0-9 . - _ (S3 bucket naming rules)', bucket)
   }
   if (typeof region !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(region)) {
-    throw new PresignError('InvalidRegion', 'location.region', `must be a region such as "us-east-1", got ${describe(region)}`)
+    fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1"', region)
   }
   if (typeof key !== 'string') {
-    throw new PresignError('InvalidKey', 'location.key', `must be a string, got ${describe(key)}`)
+    fail('InvalidKey', 'location.key', 'must be a string', key)
   }
   if (key.split('/').some((s) => s === '.' || s === '..')) {
     throw new PresignError(
@@ -163,7 +163,7 @@ export function s3ObjectUrl(location: S3Location): string {
   const params: string[] = []
   const add = (name: string, value: unknown, field: string): void => {
     if (value === undefined) return
-    if (typeof value !== 'string') throw new PresignError('InvalidOption', field, `must be a string, got ${describe(value)}`)
+    if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
     params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
   }
   if (location.query !== undefined) {
@@ -190,10 +190,10 @@ export async function presignS3(location: S3Location, options: PresignS3Options)
 /** {@link presignS3} returning every intermediate step (see {@link presignDetailed}). */
 export function presignS3Detailed(location: S3Location, options: PresignS3Options): Promise<PresignResult> {
   if (location === null || typeof location !== 'object') {
-    throw new PresignError('InvalidOption', 'location', `must be an object { bucket, key, region, ... }, got ${describe(location)}`)
+    fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   }
   if (options === null || typeof options !== 'object') {
-    throw new PresignError('InvalidOption', 'options', `must be an object { credentials, ... }, got ${describe(options)}`)
+    fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
   }
   return presignDetailed(
     { method: options.method, url: s3ObjectUrl(location), headers: options.headers },

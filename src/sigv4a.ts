@@ -1,5 +1,5 @@
 import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
-import { PresignError, describe } from './errors.js'
+import { PresignError, describe, fail } from './errors.js'
 import { type PresignOptions, type PresignRequest, type PresignResult, ALGORITHM_V4A, plan, prepare, result } from './presign.js'
 import { uriEncode } from './uri-encode.js'
 
@@ -140,7 +140,7 @@ function encodeRegionSet(regionSet: unknown): string {
   const field = 'options.regionSet'
   if (regionSet === '*') return '%2A'
   if (!Array.isArray(regionSet) || regionSet.length === 0) {
-    throw new PresignError('InvalidRegion', field, `must be '*' or a non-empty array of regions, got ${describe(regionSet)}`)
+    fail('InvalidRegion', field, 'must be \'*\' or a non-empty array of regions', regionSet)
   }
   for (const r of regionSet) {
     if (typeof r !== 'string' || !REGION_PATTERN.test(r)) {
@@ -189,7 +189,7 @@ export async function presignS3MultiRegion(
 ): Promise<string> {
   const alias = location?.alias
   if (typeof alias !== 'string' || !/^[a-z0-9][a-z0-9.-]{0,62}$/.test(alias)) {
-    throw new PresignError('InvalidBucket', 'location.alias', `must be a Multi-Region Access Point alias such as "mfzwi23gnjvgw.mrap", got ${describe(alias)}`)
+    fail('InvalidBucket', 'location.alias', 'must be a Multi-Region Access Point alias such as "mfzwi23gnjvgw.mrap"', alias)
   }
   const key = location.key
   if (typeof key !== 'string' || key === '' || key.split('/').some((s) => s === '.' || s === '..')) {

@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { PresignError, describe } from './errors.js'
+import { fail } from './errors.js'
 import type { Credentials, PresignOptions, PresignRequest } from './presign.js'
 import type { DateInput } from './time.js'
 
@@ -29,7 +29,7 @@ export interface Recipe {
 /** @internal */
 export function checkOptions(options: unknown): Record<string, unknown> {
   if (options === null || typeof options !== 'object') {
-    throw new PresignError('InvalidOption', 'options', `must be an object, got ${describe(options)}`)
+    fail('InvalidOption', 'options', 'must be an object', options)
   }
   return options as Record<string, unknown>
 }
@@ -39,7 +39,7 @@ const REGION = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
 /** @internal A region is a lower-case DNS label (it may become part of a host name). */
 export function checkRegion(value: unknown): string {
   if (typeof value !== 'string' || !REGION.test(value)) {
-    throw new PresignError('InvalidRegion', 'options.region', `must be an AWS Region such as "us-east-1" (lower-case letters, digits and "-"), got ${describe(value)}`)
+    fail('InvalidRegion', 'options.region', 'must be an AWS Region such as "us-east-1" (lower-case letters, digits and "-")', value)
   }
   return value
 }
@@ -50,7 +50,7 @@ const HOST_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/
 export function checkHostName(value: unknown, field: string, example: string): string {
   if (typeof value !== 'string' || !HOST_NAME.test(value) || value.includes('..')) {
     const hint = typeof value === 'string' && /[:/@]/.test(value) ? ' (no scheme, port or path)' : ''
-    throw new PresignError('InvalidOption', field, `must be a host name such as "${example}"${hint}, got ${describe(value)}`)
+    fail('InvalidOption', field, `must be a host name such as "${example}"${hint}`, value)
   }
   return value
 }
@@ -59,7 +59,7 @@ export function checkHostName(value: unknown, field: string, example: string): s
 export function checkExpiresIn(value: unknown, fallback: number, max: number, why: string): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
-    throw new PresignError('InvalidExpiresIn', 'options.expiresIn', `must be an integer number of seconds in 1..${max} (${why}), got ${describe(value)}`)
+    fail('InvalidExpiresIn', 'options.expiresIn', `must be an integer number of seconds in 1..${max} (${why})`, value)
   }
   return value
 }
@@ -67,7 +67,7 @@ export function checkExpiresIn(value: unknown, fallback: number, max: number, wh
 /** @internal A non-empty string (encoded later, so any character is fine). */
 export function checkText(value: unknown, field: string, what: string): string {
   if (typeof value !== 'string' || value === '') {
-    throw new PresignError('InvalidOption', field, `must be a non-empty string (${what}), got ${describe(value)}`)
+    fail('InvalidOption', field, `must be a non-empty string (${what})`, value)
   }
   return value
 }

@@ -1,4 +1,4 @@
-import { PresignError, describe } from './errors.js'
+import { PresignError, describe, fail } from './errors.js'
 import { presign } from './presign.js'
 import { presignSync } from './presign-sync.js'
 import { type Recipe, type ServiceTokenOptions, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, signing, toWss, withoutScheme } from './tokens.js'
@@ -83,15 +83,15 @@ function transcribeRecipe(input: TranscribeStreamingUrlOptions): Recipe {
   const region = checkRegion(o['region'])
   const encoding = o['mediaEncoding']
   if (typeof encoding !== 'string' || !ENCODINGS.includes(encoding)) {
-    throw new PresignError('InvalidOption', 'options.mediaEncoding', `must be "pcm", "ogg-opus" or "flac", got ${describe(encoding)}`)
+    fail('InvalidOption', 'options.mediaEncoding', 'must be "pcm", "ogg-opus" or "flac"', encoding)
   }
   const rate = o['sampleRate']
   if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 8000 || rate > 48000) {
-    throw new PresignError('InvalidOption', 'options.sampleRate', `must be an integer number of Hz in 8000..48000 (e.g. 16000), got ${describe(rate)}`)
+    fail('InvalidOption', 'options.sampleRate', 'must be an integer number of Hz in 8000..48000 (e.g. 16000)', rate)
   }
   const extra = o['params'] ?? {}
   if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
-    throw new PresignError('InvalidOption', 'options.params', `must be an object of query parameters, got ${describe(extra)}`)
+    fail('InvalidOption', 'options.params', 'must be an object of query parameters', extra)
   }
   let query = ''
   for (const [name, value] of Object.entries(extra as Record<string, unknown>)) {
@@ -100,14 +100,14 @@ function transcribeRecipe(input: TranscribeStreamingUrlOptions): Recipe {
       throw new PresignError('InvalidOption', field, 'must be a lower-case Transcribe parameter name such as "vocabulary-name" (language-code, media-encoding and sample-rate have their own options)')
     }
     if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
-      throw new PresignError('InvalidOption', field, `must be a string, a finite number or a boolean, got ${describe(value)}`)
+      fail('InvalidOption', field, 'must be a string, a finite number or a boolean', value)
     }
     query += '&' + name + '=' + uriEncode(String(value), false, field)
   }
   const language = o['languageCode']
   const identifies = ['identify-language', 'identify-multiple-languages'].some((k) => String((extra as Record<string, unknown>)[k]) === 'true')
   if (language === undefined ? !identifies : typeof language !== 'string' || !LANGUAGE.test(language)) {
-    throw new PresignError('InvalidOption', 'options.languageCode', `must be a language code such as "en-US" (or set params["identify-language"]), got ${describe(language)}`)
+    fail('InvalidOption', 'options.languageCode', 'must be a language code such as "en-US" (or set params["identify-language"])', language)
   }
   const expiresIn = checkExpiresIn(o['expiresIn'], 300, 300, "Transcribe's maximum")
   const head = (language === undefined ? '' : `language-code=${language}&`) + `media-encoding=${encoding}&sample-rate=${rate}`
