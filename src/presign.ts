@@ -289,9 +289,9 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
   if (v4a) ours.push(['X-Amz-Region-Set', regionSet])
   if (s.token !== undefined && p.signSessionToken) ours.push(['X-Amz-Security-Token', s.token])
   ours.push(['X-Amz-SignedHeaders', headerList])
-  const canonicalQuery = p.query.length
-    ? joinCanonicalQuery(p.query.concat(ours.map(([key, value]) => ({ key, value, hasEquals: true }))))
-    : ours.map(([key, value]) => key + '=' + value).join('&')
+  let canonicalQuery = ''
+  if (p.query.length) canonicalQuery = joinCanonicalQuery(p.query.concat(ours.map(([key, value]) => ({ key, value, hasEquals: true }))))
+  else for (const [key, value] of ours) canonicalQuery += (canonicalQuery ? '&' : '') + key + '=' + value
   const creq = canonicalRequest({ method: p.method, canonicalUri: p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash })
   // The URL: its own parameters first, then ours in the order of AWS's reference suite.
   let url = p.origin + p.wirePath + '?'

@@ -59,7 +59,11 @@ export class KeyCache<T> {
 }
 
 /** @internal Element-wise `===` of two arrays of equal length (a few identity checks, no string building). */
-export const sameParts = (a: readonly unknown[], b: readonly unknown[]): boolean => a.length === b.length && a.every((x, i) => x === b[i])
+export function sameParts(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
 
 const cache = /* @__PURE__ */ new KeyCache<Promise<CryptoKey>>()
 
