@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest'
 import { PresignError, presignS3MultiRegion, presignV4aDetailed, verifyPresigned } from '../src/index.js'
 import { derToP1363, importV4aPublicKey, p1363ToDer, v4aKeys } from '../src/sigv4a.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
-import { type CrtContext, asSentOnTheWire, listDirs, parseRawRequest, read, requireSuite, suiteRoot } from './helpers/suite.js'
+import { crtCase, listDirs, read, requireSuite, suiteRoot } from './helpers/suite.js'
 
 const present = requireSuite()
 const dir = join(suiteRoot, 'crt', 'v4a')
@@ -19,29 +19,14 @@ describe.skipIf(!present)('crt/v4a query cases', () => {
   test('the suite has query cases', () => expect(cases.length).toBeGreaterThan(30))
   test.each(cases)('%s', async (name) => {
     const d = join(dir, name)
-    const ctx = JSON.parse(read(join(d, 'context.json'))) as CrtContext
-    const req = parseRawRequest(read(join(d, 'request.txt')))
-    const host = req.headers.find(([n]) => n.toLowerCase() === 'host')![1].trim()
-    const r = await presignV4aDetailed(
-      { method: req.method, url: `https://${host}${req.target}`, headers: req.headers.filter(([n]) => n.toLowerCase() !== 'host'), body: ctx.sign_body ? req.body : undefined },
-      {
-        credentials: { accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key, sessionToken: ctx.credentials.token },
-        regionSet: [ctx.region],
-        service: ctx.service,
-        expiresIn: ctx.expiration_in_seconds,
-        signingDate: ctx.timestamp,
-        normalizePath: ctx.normalize,
-        doubleEncodePath: false, // as in the crt/v4 suite: its signer encodes the path once
-        signSessionToken: !ctx.omit_session_token,
-      },
-    )
+    const { ctx, request, options, expected } = crtCase(d)
+    const { region, ...rest } = options
+    const r = await presignV4aDetailed(request, { ...rest, regionSet: [region] })
     // Byte-identical canonical request and string to sign.
-    expect(r.canonicalRequest).toBe(read(join(d, 'query-canonical-request.txt')))
-    expect(r.stringToSign).toBe(read(join(d, 'query-string-to-sign.txt')))
+    expect(r.canonicalRequest).toBe(expected.canonicalRequest)
+    expect(r.stringToSign).toBe(expected.stringToSign)
     // The same URL but for the (randomized) signature.
-    const signedLine = read(join(d, 'query-signed-request.txt')).split('\n')[0]!
-    const target = /^\S+ (.*) HTTP\/1\.1$/.exec(signedLine)![1]!
-    expect(withoutSignature(r.url)).toBe(withoutSignature(`https://${host}${asSentOnTheWire(target)}`))
+    expect(withoutSignature(r.url)).toBe(withoutSignature(expected.url))
     // The derived public key is the suite's.
     const pub = JSON.parse(read(join(d, 'public-key.json'))) as { X: string; Y: string }
     const keys = await v4aKeys(ctx.credentials.access_key_id, ctx.credentials.secret_access_key)
@@ -50,9 +35,8 @@ describe.skipIf(!present)('crt/v4a query cases', () => {
     const suiteKey = await importV4aPublicKey(pub.X, pub.Y)
     expect(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, suiteKey, derToP1363(r.signature)!, new TextEncoder().encode(r.stringToSign))).toBe(true)
     // The suite's own signature verifies with our verifyPresigned.
-    const expectedSignature = read(join(d, 'query-signature.txt')).trim()
     const verified = await verifyPresigned(
-      { method: req.method, url: `${withoutSignature(r.url)}&X-Amz-Signature=${expectedSignature}`, headers: req.headers, body: ctx.sign_body ? req.body : undefined },
+      { ...request, url: `${withoutSignature(r.url)}&X-Amz-Signature=${expected.signature}` },
       {
         credentials: () => ({ accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key }),
         service: ctx.service,

@@ -281,11 +281,29 @@ describe.skipIf(!chromiumPresent || !built)('browser flow: examples/upload-downl
       expect(stored.status, PREFIX + fileName).toBe(404)
       expect(await stored.text()).toContain('<Code>NoSuchKey</Code>')
     }
+    /**
+     * After one upload and download of `fileName` by a page: the backend only signed (the page, POST /uploads, GET
+     * /downloads), storage saw one PUT and one GET of the object, and it holds `bytes` as an image/png.
+     */
+    async function expectSignedOnlyAndStored(run: PageRun, fileName: string, bytes: Buffer): Promise<void> {
+      const { origin, requests, diagnostics } = run
+      const key = PREFIX + fileName
+      const toBackend = requests.filter((r) => r.split(' ')[1]!.startsWith(origin + '/'))
+      expect(toBackend.map((r) => r.replace(origin, ''))).toEqual(['GET /', 'POST /uploads', `GET /downloads?key=${encodeURIComponent(key)}`])
+      const objectPath = `/${storage!.bucket}/${encodeKey(key)}`
+      expect(proxy!.requests.filter((r) => r.split('?')[0] === `PUT ${objectPath}`), diagnostics()).toHaveLength(1)
+      expect(proxy!.requests.filter((r) => r.split('?')[0] === `GET ${objectPath}`), diagnostics()).toHaveLength(1)
+      const stored = await fetchStored(fileName)
+      expect(stored.status).toBe(200)
+      expect(stored.headers.get('content-type')).toBe('image/png')
+      expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(sha256(bytes))
+    }
 
     test('POST (the default): a PNG within the cap goes from the page to storage under a signed policy, and the page shows it from the presigned GET URL', async () => {
       const fileName = 'résumé 日本 😀 (1).png'
       const key = PREFIX + fileName
-      await withPage(allowedPort, {}, async ({ page, origin, requests, upload, diagnostics }) => {
+      await withPage(allowedPort, {}, async (run) => {
+        const { page, origin, requests, upload, diagnostics } = run
         expect(await page.inputValue('#mode')).toBe('post')
         expect(await page.inputValue('#user')).toBe(USER)
         // What the <img> receives: the storage's answer to the image request (from the network or the browser's cache).
@@ -314,19 +332,10 @@ describe.skipIf(!chromiumPresent || !built)('browser flow: examples/upload-downl
         // backend only signed (POST /uploads, GET /downloads).
         expect(requests.filter((r) => r === `POST ${bucketUrl}`)).toHaveLength(1)
         expect(requests.filter((r) => r.startsWith('PUT '))).toEqual([])
-        const toBackend = requests.filter((r) => r.split(' ')[1]!.startsWith(origin + '/'))
-        expect(toBackend.map((r) => r.replace(origin, ''))).toEqual(['GET /', 'POST /uploads', `GET /downloads?key=${encodeURIComponent(key)}`])
         // Storage itself got the gateway's PUT of the accepted form and one GET: the page's download; the <img> of the
-        // same URL came from the browser's cache (Cache-Control: private, max-age=600).
-        const objectPath = `/${storage!.bucket}/${encodeKey(key)}`
-        expect(proxy!.requests.filter((r) => r.split('?')[0] === `PUT ${objectPath}`), diagnostics()).toHaveLength(1)
-        expect(proxy!.requests.filter((r) => r.split('?')[0] === `GET ${objectPath}`), diagnostics()).toHaveLength(1)
-
-        // And the bytes are on the server, read from it directly, as an image/png under the user's prefix.
-        const stored = await fetchStored(fileName)
-        expect(stored.status).toBe(200)
-        expect(stored.headers.get('content-type')).toBe('image/png')
-        expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(sha256(photo))
+        // same URL came from the browser's cache (Cache-Control: private, max-age=600). And the bytes are on the
+        // server, read from it directly, as an image/png under the user's prefix.
+        await expectSignedOnlyAndStored(run, fileName, photo)
 
         // A screenshot of the page after the upload (the README's comes from the s3rver run).
         await page.setViewportSize({ width: 820, height: 600 })
@@ -511,7 +520,8 @@ describe.skipIf(!chromiumPresent || !built)('browser flow: examples/upload-downl
 
     test('PUT mode: the presigned PUT URL flow still works, and cannot cap the size (the file POST refused is stored)', async () => {
       const fileName = 'résumé 日本 😀 (put).png'
-      await withPage(allowedPort, { UPLOAD_MAX_BYTES: String(CAP) }, async ({ page, origin, requests, upload, diagnostics }) => {
+      await withPage(allowedPort, { UPLOAD_MAX_BYTES: String(CAP) }, async (run) => {
+        const { page, origin, requests, upload, diagnostics } = run
         expect(await upload(fileName, 'image/png', png, 'put'), diagnostics()).toBe(`Done: ${png.length} bytes uploaded (PUT) and downloaded back.`)
         expect(await page.textContent('#local')).toBe(sha256(png))
         expect(await page.textContent('#sha256')).toBe(sha256(png))
@@ -524,15 +534,7 @@ describe.skipIf(!chromiumPresent || !built)('browser flow: examples/upload-downl
         expect(requests.filter((r) => r.startsWith(`PUT ${objectUrl}`))).toHaveLength(1)
         expect(requests.filter((r) => r.startsWith(`GET ${objectUrl}`)).length).toBeGreaterThanOrEqual(1)
         expect(requests.filter((r) => r.startsWith('POST ') && !r.startsWith(`POST ${origin}/`))).toEqual([])
-        const toBackend = requests.filter((r) => r.split(' ')[1]!.startsWith(origin + '/'))
-        expect(toBackend.map((r) => r.replace(origin, ''))).toEqual(['GET /', 'POST /uploads', `GET /downloads?key=${encodeURIComponent(key)}`])
-        const objectPath = `/${storage!.bucket}/${encodeKey(key)}`
-        expect(proxy!.requests.filter((r) => r.split('?')[0] === `PUT ${objectPath}`), diagnostics()).toHaveLength(1)
-        expect(proxy!.requests.filter((r) => r.split('?')[0] === `GET ${objectPath}`), diagnostics()).toHaveLength(1)
-        const stored = await fetchStored(fileName)
-        expect(stored.status).toBe(200)
-        expect(stored.headers.get('content-type')).toBe('image/png')
-        expect(sha256(Buffer.from(await stored.arrayBuffer()))).toBe(sha256(png))
+        await expectSignedOnlyAndStored(run, fileName, png)
 
         // A PUT URL has no size limit: one byte over the cap, which the POST policy refuses, is stored.
         expect(await upload('over cap put.png', 'image/png', pngOfSize(CAP + 1), 'put'), diagnostics()).toBe(

@@ -5,16 +5,17 @@
 //
 // - crt: AWS's CRT SigV4 suite (../shared/aws-sig-v4-test-suite/crt/v4, or SIGV4_TEST_SUITE), every
 //   case with query-signing expectations, already parsed into presignDetailed() inputs and the
-//   expected canonical request, string to sign, signature, method and URL. The mapping is the one
-//   of test/aws-suite.test.ts (and the parsing that of test/helpers/suite.ts).
+//   expected canonical request, string to sign, signature, method and URL, by test/helpers/crt-cases.mjs
+//   (the mapping the unit tests use too).
 // - botocore: vectors/botocore-presign.json, as is (see test/vectors.test.ts).
 // - s3: vectors/botocore-s3-client.json, as is (see test/s3.test.ts).
-// - v4a: AWS's crt/v4a (SigV4a) query cases, mapped as in test/sigv4a.test.ts.
+// - v4a: AWS's crt/v4a (SigV4a) query cases, the same mapping with the region as a one-region set.
 //
 // A missing CRT suite is a loud warning outside CI and an error with CI=true (as in the unit tests).
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { crtCase } from '../helpers/crt-cases.mjs'
 
 export const here = dirname(fileURLToPath(import.meta.url))
 export const projectRoot = resolve(here, '../..')
@@ -22,33 +23,6 @@ export const outDir = join(here, '.out')
 export const defaultDataFile = join(outDir, 'cases.json')
 
 const read = (file) => readFileSync(file, 'utf8')
-
-/** `METHOD target HTTP/1.1`, `Name:value` lines (obs-fold continuation lines unfolded with a space), blank line, body. */
-function parseRawRequest(text) {
-  const normalized = text.replace(/\r\n/g, '\n')
-  const split = normalized.indexOf('\n\n')
-  const head = split < 0 ? normalized : normalized.slice(0, split)
-  const body = split < 0 ? '' : normalized.slice(split + 2)
-  const lines = head.split('\n')
-  const first = lines.shift()
-  const m = /^(\S+) (.*) HTTP\/1\.1$/.exec(first)
-  if (!m) throw new Error(`bad request line: ${first}`)
-  const headers = []
-  for (const line of lines) {
-    if (line === '') continue
-    if (/^[ \t]/.test(line)) {
-      const last = headers[headers.length - 1]
-      last[1] += ' ' + line.trim()
-      continue
-    }
-    const i = line.indexOf(':')
-    headers.push([line.slice(0, i), line.slice(i + 1)])
-  }
-  return { method: m[1], target: m[2], headers, body }
-}
-
-/** What any HTTP client does to a request target before sending it: percent-encode raw spaces and non-ASCII as UTF-8. */
-const asSentOnTheWire = (target) => target.replace(/[^\x21-\x7e]/gu, (ch) => encodeURIComponent(ch))
 
 /** The query-signing cases of one CRT suite folder, sorted by name. */
 function queryCaseDirs(folder, marker) {
@@ -58,59 +32,20 @@ function queryCaseDirs(folder, marker) {
     .map((name) => [name, join(folder, name)])
 }
 
-/**
- * One CRT case as request, options and the expected outputs, mapped as in test/aws-suite.test.ts: the suite's
- * signer encodes the path once and normalizes per case, and omit_session_token appends the token after signing.
- */
-function crtCase(name, dir) {
-  const ctx = JSON.parse(read(join(dir, 'context.json')))
-  const req = parseRawRequest(read(join(dir, 'request.txt')))
-  const host = req.headers.find(([n]) => n.toLowerCase() === 'host')[1].trim()
-  const request = { method: req.method, url: `https://${host}${req.target}`, headers: req.headers.filter(([n]) => n.toLowerCase() !== 'host') }
-  if (ctx.sign_body) request.body = req.body
-  const credentials = { accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key }
-  if (ctx.credentials.token !== undefined) credentials.sessionToken = ctx.credentials.token
-  const signedLine = read(join(dir, 'query-signed-request.txt')).split('\n')[0]
-  const m = /^(\S+) (.*) HTTP\/1\.1$/.exec(signedLine)
-  if (!m) throw new Error(`${name}: bad signed request line: ${signedLine}`)
-  return {
-    ctx,
-    name,
-    request,
-    options: {
-      credentials,
-      region: ctx.region,
-      service: ctx.service,
-      expiresIn: ctx.expiration_in_seconds,
-      signingDate: ctx.timestamp,
-      normalizePath: ctx.normalize,
-      doubleEncodePath: false,
-      signSessionToken: !ctx.omit_session_token,
-    },
-    expected: {
-      canonicalRequest: read(join(dir, 'query-canonical-request.txt')),
-      stringToSign: read(join(dir, 'query-string-to-sign.txt')),
-      signature: read(join(dir, 'query-signature.txt')).trim(),
-      method: m[1],
-      url: `https://${host}${asSentOnTheWire(m[2])}`,
-    },
-  }
-}
-
 function crtCases(suiteRoot) {
   return queryCaseDirs(join(suiteRoot, 'crt', 'v4'), 'query-signed-request.txt').map(([name, dir]) => {
-    const { ctx: _unused, ...c } = crtCase(name, dir)
-    return c
+    const { ctx: _unused, ...c } = crtCase(dir)
+    return { name, ...c }
   })
 }
 
 /** AWS's crt/v4a (SigV4a) query cases: same mapping, with the region as a one-region set. */
 function v4aCases(suiteRoot) {
   return queryCaseDirs(join(suiteRoot, 'crt', 'v4a'), 'query-canonical-request.txt').map(([name, dir]) => {
-    const { ctx, options, expected, ...c } = crtCase(name, dir)
+    const { ctx, options, expected, ...c } = crtCase(dir)
     const { region, ...rest } = options
     // ECDSA signatures are randomized: the suite's must verify, ours must verify; bytes are not compared.
-    return { ...c, options: { ...rest, regionSet: [region] }, expected: { ...expected, region: ctx.region } }
+    return { name, ...c, options: { ...rest, regionSet: [region] }, expected: { ...expected, region: ctx.region } }
   })
 }
 
