@@ -245,6 +245,10 @@ await new AwsV4Signer({ url: ${JSON.stringify(url)}, accessKeyId: 'AK', secretAc
   console.log('| package | ms |')
   console.log('| --- | ---: |')
   for (const [name] of files) console.log(`| ${name} | ${median(times.get(name)!).toFixed(1)} |`)
+  const ms = (name: string) => median(times.get(name)!)
+  for (const ours of ['sigv4-presign (presignSync)', 'sigv4-presign (presign)']) {
+    console.log(`- ${ours} cold start vs aws4: ${(ms('aws4') / ms(ours)).toFixed(2)}× (target ≥ 1×), vs aws4fetch: ${(ms('aws4fetch') / ms(ours)).toFixed(2)}× (target: well above 1×)`)
+  }
 }
 
 // ---------- bundle sizes: the same script and budgets as CI ----------
