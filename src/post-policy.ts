@@ -101,10 +101,9 @@ export interface PresignedPost {
 
 const MAX_EXPIRES = 604800
 /** S3 accepts at most 5 GB in one POST upload. */
-const MAX_POST_SIZE = 5 * 1024 ** 3
-/** Fields this library writes itself; a caller may neither set them nor put conditions on them. */
-const SIGNING_FIELDS = ['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token', 'x-amz-signature', 'policy']
-const RESERVED = /* @__PURE__ */ new Set([...SIGNING_FIELDS, 'key', 'bucket', 'file'])
+const MAX_POST_SIZE = 5368709120 // 5 GiB, written out: esbuild keeps `**` expressions in bundles that never use them
+/** Fields this library writes itself, and the key, bucket and file; a caller may neither set them nor put conditions on them. */
+const RESERVED = /* @__PURE__ */ new Set(['x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-security-token', 'x-amz-signature', 'policy', 'key', 'bucket', 'file'])
 /** Form fields S3 does not require a condition for. */
 const isExempt = (lower: string): boolean => lower === 'file' || lower === 'policy' || lower === 'x-amz-signature' || lower.startsWith('x-ignore-')
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
