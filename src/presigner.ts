@@ -1,5 +1,5 @@
 import { hmac, toHex } from './crypto.js'
-import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, presignDetailed, result } from './presign.js'
+import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, presignDetailed } from './presign.js'
 import { presignSyncDetailed } from './presign-sync.js'
 import { sha256Hex } from './sha256.js'
 import { signingKey } from './signing-key.js'
@@ -9,19 +9,18 @@ import { stringToSign } from './string-to-sign.js'
  * Presign many requests with the same options. The hashes (body, canonical
  * request) are computed synchronously with the built-in SHA-256; the HMACs run
  * on Web Crypto with the non-extractable signing key, all in flight at once.
- * Resolves to the URLs in request order; rejects with the first `PresignError`
- * before any crypto work if any request is invalid.
+ * Resolves to the URLs in request order. Every request is validated before any
+ * is hashed or signed: an invalid one rejects with its `PresignError` at once.
  */
 export async function presignMany(requests: readonly PresignRequest[], options: PresignOptions): Promise<string[]> {
-  const stringsToSign = requests.map((r) => {
-    const p = prepare(r, options)
+  const stringsToSign = requests.map((r) => prepare(r, options)).map((p) => {
     const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
     return [p, pl, stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))] as const
   })
   return Promise.all(
     stringsToSign.map(async ([p, pl, sts]) => {
       const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
-      return result(p, pl, sts, toHex(await hmac(key, sts))).url
+      return pl.unsignedUrl + '&X-Amz-Signature=' + toHex(await hmac(key, sts))
     }),
   )
 }

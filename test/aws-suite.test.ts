@@ -143,7 +143,7 @@ describe.skipIf(!present)('crt/v4 double-encoding cases (header-only): canonical
       uri: (path) => canonicalUri(path),
       creq,
       sts,
-      signature: () => {},
+      signature: (sig) => expect(read(join(dir, 'header-signed-request.txt'))).toContain(`Signature=${sig}`),
       region: scope!.split('/')[1]!,
       service: scope!.split('/')[2]!,
       secret: CLASSIC.secret,

@@ -130,7 +130,9 @@ describe('presign', () => {
 
   test('headers given as pairs or Headers are signed the same as an object', async () => {
     const url = 'https://b.s3.amazonaws.com/k'
-    const a = await presign({ url, headers: { 'Content-Type': 'text/plain', 'x-amz-meta-a': ['1', '2'] } }, fixed)
+    const detailed = await presignDetailed({ url, headers: { 'Content-Type': 'text/plain', 'x-amz-meta-a': ['1', '2'] } }, fixed)
+    expect(detailed.canonicalRequest).toContain('\ncontent-type:text/plain\nhost:b.s3.amazonaws.com\nx-amz-meta-a:1,2\n\ncontent-type;host;x-amz-meta-a\n')
+    const a = detailed.url
     const b = await presign({ url, headers: [['content-type', 'text/plain'], ['X-Amz-Meta-A', '1'], ['x-amz-meta-a', '2']] }, fixed)
     expect(b).toBe(a)
     const c = await presign({ url, headers: new Headers({ 'content-type': 'text/plain', 'x-amz-meta-a': '1,2' }) }, fixed)

@@ -1,6 +1,13 @@
 import { describe, expect, test, vi } from 'vitest'
 import { PresignError, clearSigningKeyCache, createPresigner, presign, presignMany, presignSync } from '../src/index.js'
+import { sha256Hex } from '../src/sha256.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
+
+// presignMany hashes with the built-in SHA-256: wrapped in a spy (same results) to see when it hashes.
+vi.mock('../src/sha256.js', async (original) => {
+  const m = await original<typeof import('../src/sha256.js')>()
+  return { ...m, sha256Hex: vi.fn(m.sha256Hex) }
+})
 
 const options = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', expiresIn: 600, signingDate: '2024-02-29T23:59:59Z' }
 
@@ -37,14 +44,19 @@ describe('presignMany', () => {
     const sts = { ...options, service: 'sts' }
     expect(await presignMany(requests, sts)).toEqual([await presign(requests[0]!, sts)])
   })
-  test('an invalid request rejects before any crypto work', async () => {
+  test('an invalid request rejects before any request is hashed or signed', async () => {
     clearSigningKeyCache()
     const spies = (['digest', 'importKey', 'sign'] as const).map((name) => vi.spyOn(crypto.subtle, name))
+    vi.mocked(sha256Hex).mockClear()
     await expect(presignMany([{ url: 'https://b/k' }, { url: 'nope' }], options)).rejects.toMatchObject({ code: 'InvalidUrl' })
+    expect(sha256Hex).not.toHaveBeenCalled()
     for (const spy of spies) {
       expect(spy).not.toHaveBeenCalled()
       spy.mockRestore()
     }
+    // The spy sees presignMany's hashing: a valid batch hashes each canonical request.
+    await presignMany([{ url: 'https://b/k' }], options)
+    expect(sha256Hex).toHaveBeenCalledTimes(1)
   })
   test('derives the key once for the whole batch', async () => {
     clearSigningKeyCache()

@@ -52,11 +52,14 @@ describe('signing key cache', () => {
     await presign(url, opts('s1', '2024-01-01'))
     expect(sign).toHaveBeenCalledTimes(1)
     expect(digest).toHaveBeenCalledTimes(1)
-    // A different secret, day, region or service is a different key.
+    // A different access key id, secret, day, region or service is a different key.
     sign.mockClear()
+    await presign(url, { ...opts('s1', '2024-01-01'), credentials: { accessKeyId: 'AKID2', secretAccessKey: 's1' } })
     await presign(url, opts('s2', '2024-01-01'))
     await presign(url, opts('s1', '2024-01-02'))
-    expect(sign).toHaveBeenCalledTimes(2 * 5)
+    await presign(url, { ...opts('s1', '2024-01-01'), region: 'eu-west-1' })
+    await presign(url, { ...opts('s1', '2024-01-01'), service: 'execute-api' })
+    expect(sign).toHaveBeenCalledTimes(5 * 5)
   })
   test('concurrent presigns share one derivation', async () => {
     clearSigningKeyCache()
