@@ -1,5 +1,5 @@
 import { describe, expect, test, vi } from 'vitest'
-import { presign, presignSync, presignSyncDetailed } from '../src/index.js'
+import { clearSyncSigningKeyCache, presign, presignSync, presignSyncDetailed } from '../src/index.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
 
 const doc = {
@@ -15,6 +15,25 @@ describe('presignSync', () => {
     expect(presignSync({ url: 'https://examplebucket.s3.amazonaws.com/test.txt' }, doc)).toContain(
       'X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404',
     )
+  })
+
+  test('the key cache tells apart secret, day, region and service: warm-cache URLs equal cold-cache ones', () => {
+    const url = { url: 'https://examplebucket.s3.amazonaws.com/test.txt' }
+    const variants = [
+      doc,
+      { ...doc, credentials: { ...DOC_CREDENTIALS, secretAccessKey: 'another-secret' } },
+      { ...doc, signingDate: '2013-05-25T00:00:00Z' },
+      { ...doc, region: 'eu-west-1' },
+      { ...doc, service: 'execute-api' },
+    ]
+    clearSyncSigningKeyCache()
+    const warm = variants.map((o) => presignSync(url, o))
+    const cold = variants.map((o) => {
+      clearSyncSigningKeyCache()
+      return presignSync(url, o)
+    })
+    expect(warm).toEqual(cold)
+    expect(new Set(warm.map((u) => u.slice(-64))).size).toBe(variants.length)
   })
 
   test('works without Web Crypto', () => {

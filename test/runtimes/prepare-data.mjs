@@ -45,7 +45,8 @@ function v4aCases(suiteRoot) {
     const { ctx, options, expected, ...c } = crtCase(dir)
     const { region, ...rest } = options
     // ECDSA signatures are randomized: the suite's must verify, ours must verify; bytes are not compared.
-    return { name, ...c, options: { ...rest, regionSet: [region] }, expected: { ...expected, region: ctx.region } }
+    const publicKey = JSON.parse(read(join(dir, 'public-key.json')))
+    return { name, ...c, options: { ...rest, regionSet: [region] }, expected: { ...expected, region: ctx.region, publicKey } }
   })
 }
 

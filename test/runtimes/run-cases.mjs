@@ -87,6 +87,27 @@ async function s3Case(lib, c) {
   check('presignSync url', lib.presignSync(request, options), r.url)
 }
 
+/** r‖s of a strict DER ECDSA P-256 signature (minimal, non-negative INTEGERs), or throw. */
+function strictDer(hex) {
+  const b = (hex.match(/../g) ?? []).map((h) => parseInt(h, 16))
+  if (b[0] !== 0x30 || b[1] !== b.length - 2) throw new Error(`DER: bad SEQUENCE ${hex}`)
+  const out = new Uint8Array(64)
+  let pos = 2
+  for (let k = 0; k < 2; k++) {
+    const len = b[pos + 1]
+    const v = b.slice(pos + 2, pos + 2 + len)
+    if (b[pos] !== 2 || v.length !== len || len < 1 || len > 33) throw new Error(`DER: bad INTEGER ${hex}`)
+    if (v[0] >= 0x80 || (v[0] === 0 && len > 1 && v[1] < 0x80)) throw new Error(`DER: INTEGER not minimal and non-negative ${hex}`)
+    const t = v[0] === 0 && len > 1 ? v.slice(1) : v
+    if (t.length > 32) throw new Error(`DER: INTEGER too long ${hex}`)
+    out.set(t, k * 32 + 32 - t.length)
+    pos += 2 + len
+  }
+  if (pos !== b.length) throw new Error(`DER: trailing bytes ${hex}`)
+  return out
+}
+const b64url = (hex) => btoa(String.fromCharCode(...hex.match(/../g).map((h) => parseInt(h, 16)))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+
 async function v4aCase(lib, c) {
   const r = await lib.presignV4aDetailed(c.request, c.options)
   check('canonicalRequest', r.canonicalRequest, c.expected.canonicalRequest)
@@ -102,6 +123,14 @@ async function v4aCase(lib, c) {
     normalizePath: o.normalizePath,
     doubleEncodePath: o.doubleEncodePath,
     signSessionToken: o.signSessionToken,
+  }
+  // Independent of the library: our signature is strict DER and verifies with the suite's public key.
+  const sig = /&X-Amz-Signature=([0-9a-f]+)$/.exec(r.url)?.[1]
+  check('signature in the URL', sig, r.signature)
+  const { X, Y } = c.expected.publicKey
+  const pub = await crypto.subtle.importKey('jwk', { kty: 'EC', crv: 'P-256', x: b64url(X), y: b64url(Y) }, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify'])
+  if (!(await crypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, pub, strictDer(sig), new TextEncoder().encode(r.stringToSign)))) {
+    throw new Error("our signature does not verify with the suite's public key")
   }
   const req = { method: c.request.method, headers: c.request.headers, body: c.request.body }
   // Our signature, and the suite's own signature, both verify with verifyPresigned (the derived public key).
