@@ -62,3 +62,16 @@ test('canonicalRequest joins the parts', () => {
     canonicalRequest({ method: 'GET', canonicalUri: '/', canonicalQuery: 'a=1', canonicalHeaders: 'host:h\n', signedHeaders: 'host', payloadHash: 'UNSIGNED-PAYLOAD' }),
   ).toBe('GET\n/\na=1\nhost:h\n\nhost\nUNSIGNED-PAYLOAD')
 })
+
+describe('header and query rules', () => {
+  // Found by mutation testing: each test fails if the rule it names is dropped or its bound moved by one.
+  test('a tab inside a header value is whitespace: runs collapse to one space (botocore: " ".join(v.split()))', () => {
+    expect(canonicalHeaders({ host: 'h', 'x-a': 'a\t\tb' }).canonicalHeaders).toBe('host:h\nx-a:a b\n')
+  })
+  test('"!" is a token character in a header name (RFC 9110 tchar)', () => {
+    expect(canonicalHeaders({ host: 'h', 'x-a!': '1' }).signedHeaders).toBe('host;x-a!')
+  })
+  test('empty query pairs are dropped', () => {
+    expect(canonicalQueryString('a=1&&b=2&')).toBe('a=1&b=2')
+  })
+})

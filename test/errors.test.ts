@@ -105,3 +105,12 @@ describe('presign rejects bad input with typed errors', () => {
     await expect(presign({ url }, { ...base, expiresIn: 604800 })).resolves.toContain('X-Amz-Expires=604800&')
   })
 })
+
+describe('message format', () => {
+  // Found by mutation testing: each test fails if the rule it names is dropped or its bound moved by one.
+  const options = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3' }
+  test('"<field>: <rule>, got <described value>"', async () => {
+    await expect(presign({ url: 'https://e.com/' }, { ...options, region: '' })).rejects.toThrow(/^options\.region: .*, got an empty string$/)
+    await expect(presign({ url: 'https://e.com/' }, { ...options, region: [] as never })).rejects.toThrow(/^options\.region: .*, got an array$/)
+  })
+})

@@ -622,3 +622,32 @@ describe('dot segments in POST keys (as in presignS3)', () => {
     await expect(presignPost({ ...base, keyPrefix: 'users/alice/.' }, opts)).resolves.toHaveProperty('url')
   })
 })
+
+describe('bounds', () => {
+  // Found by mutation testing: each test fails if the rule it names is dropped or its bound moved by one.
+  const D = '2013-05-24T00:00:00Z'
+  const now = Date.parse(D)
+  const post = (location: Partial<PostLocation>, options: Partial<PresignPostOptions> = {}) =>
+    presignPost({ bucket: 'b', region: 'us-east-1', ...location } as PostLocation, { credentials: DOC_CREDENTIALS, signingDate: D, ...options })
+  const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code)
+  test('keys have at most 1024 bytes; a prefix leaves room for "${filename}"', async () => {
+    expect(await code(post({ key: 'a'.repeat(1024) }))).toBe('ok')
+    expect(await code(post({ key: 'a'.repeat(1025) }))).toBe('InvalidKey')
+    expect(await code(post({ keyPrefix: 'a'.repeat(1013) }))).toBe('ok')
+    expect(await code(post({ keyPrefix: 'a'.repeat(1014) }))).toBe('InvalidKey')
+  })
+  test('content-length ranges that only touch, or hold one value, are satisfiable', async () => {
+    expect(await code(post({ key: 'k' }, { conditions: { contentLengthRange: [0, 10], other: [['content-length-range', 10, 20]] } }))).toBe('ok')
+    expect(await code(post({ key: 'k' }, { conditions: { other: [['content-length-range', 5, 5]] } }))).toBe('ok')
+  })
+  test('a Content-Type list with spaces after the commas matches starts-with element by element', async () => {
+    const p = await post({ key: 'k' }, { conditions: { contentType: { startsWith: 'image/' } } })
+    const r = await verifyPost({ fields: { ...p.fields, 'Content-Type': 'image/png, image/jpeg' }, bucket: 'b' }, { credentials: lookup, now })
+    expect(r).toMatchObject({ ok: true })
+  })
+  test('a repeated form field is MalformedForm', async () => {
+    const p = await post({ key: 'k' }, { conditions: { acl: 'private' } })
+    const fields: [string, string][] = [...Object.entries(p.fields), ['ACL', 'public-read']]
+    expect(await verifyPost({ fields, bucket: 'b' }, { credentials: lookup, now })).toMatchObject({ ok: false, code: 'MalformedForm' })
+  })
+})

@@ -171,3 +171,38 @@ describe('cacheWindow: cache-friendly URLs', () => {
     expect(await presign(req, { ...options, cacheWindow: 604800 - 300, signingDate: 0 })).toContain('X-Amz-Expires=604800&')
   })
 })
+
+describe('bounds and rules', () => {
+  // Found by mutation testing: each test fails if the rule it names is dropped or its bound moved by one.
+  const base = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 'service', signingDate: '2013-05-24T00:00:00Z' }
+  const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: { code: string }) => e.code)
+  test('a Host header is compared with the URL host case-insensitively', async () => {
+    await expect(presign({ url: 'https://example.amazonaws.com/', headers: { Host: 'EXAMPLE.amazonaws.com' } }, base)).resolves.toContain('X-Amz-SignedHeaders=host&')
+  })
+  test('payloadHash must be lower-case hex', async () => {
+    expect(await code(presign({ url: 'https://example.amazonaws.com/' }, { ...base, payloadHash: 'A'.repeat(64) }))).toBe('InvalidPayloadHash')
+  })
+  test('region and service have at most 63 characters', async () => {
+    expect(await code(presign({ url: 'https://e.com/' }, { ...base, region: 'a'.repeat(63) }))).toBe('ok')
+    expect(await code(presign({ url: 'https://e.com/' }, { ...base, region: 'a'.repeat(64) }))).toBe('InvalidRegion')
+    expect(await code(presign({ url: 'https://e.com/' }, { ...base, service: 'a'.repeat(63) }))).toBe('ok')
+    expect(await code(presign({ url: 'https://e.com/' }, { ...base, service: 'a'.repeat(64) }))).toBe('InvalidService')
+  })
+  test('a method has at most 32 letters', async () => {
+    expect(await code(presign({ url: 'https://e.com/', method: 'A'.repeat(32) }, base))).toBe('ok')
+    expect(await code(presign({ url: 'https://e.com/', method: 'A'.repeat(33) }, base))).toBe('InvalidMethod')
+  })
+  test('NaN and Infinity header values are rejected, not signed as text', async () => {
+    expect(await code(presign({ url: 'https://e.com/', headers: { 'x-a': NaN } }, base))).toBe('InvalidHeader')
+    expect(await code(presign({ url: 'https://e.com/', headers: { 'x-a': Infinity } }, base))).toBe('InvalidHeader')
+  })
+  test('empty query pairs are dropped, as botocore\'s presigner drops them', async () => {
+    // Expected from botocore 1.43: SigV4QueryAuth(Credentials(<doc keys>), 'service', 'us-east-1', expires=3600)
+    // .add_auth(AWSRequest('GET', 'https://example.amazonaws.com/?a=1&&b=2')) with the clock at 2013-05-24T00:00:00Z.
+    const url = await presign({ url: 'https://example.amazonaws.com/?a=1&&b=2' }, { ...base, expiresIn: 3600 })
+    expect(url).toBe(
+      'https://example.amazonaws.com/?a=1&b=2&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fservice%2Faws4_request' +
+        '&X-Amz-Date=20130524T000000Z&X-Amz-SignedHeaders=host&X-Amz-Expires=3600&X-Amz-Signature=2acf1e3e92d7499437a8e62dfded20961356c34aac4e9a7c554c8adcd68dd2d9',
+    )
+  })
+})

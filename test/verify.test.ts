@@ -1,4 +1,5 @@
 /** verifyPresigned: cross-verification with independent signers, every rejection, time boundaries, tampering. */
+import { createHash, createHmac } from 'node:crypto'
 import { readFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { Hash } from '@smithy/hash-node'
@@ -6,7 +7,7 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { AwsV4Signer } from 'aws4fetch'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { type Credentials, type VerifyOptions, type VerifyResult, presignDetailed, presignS3, verifyPresigned } from '../src/index.js'
+import { type Credentials, type VerifyOptions, type VerifyResult, deriveSigningKey, presignDetailed, presignS3, presignV4a, stringToSign, verifyPresigned } from '../src/index.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
 import { asSentOnTheWire, listDirs, parseRawRequest, projectRoot, read, requireSuite, suiteRoot } from './helpers/suite.js'
 
@@ -333,5 +334,41 @@ describe('S3 helper URLs verify', () => {
   test('presignS3 with custom endpoint and unicode key', async () => {
     const u = await presignS3({ bucket: 'b', key: 'dir/é 😀+!.txt', region: 'auto', endpoint: 'https://acct.r2.cloudflarestorage.com' }, { credentials: DOC_CREDENTIALS, signingDate: T0 })
     expect((await verifyPresigned({ method: 'GET', url: u }, { ...base, region: 'auto' })).ok).toBe(true)
+  })
+})
+
+describe('malformed and edge-case URLs', () => {
+  // Found by mutation testing: each test fails if the rule it names is dropped or its bound moved by one.
+  const s3 = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', signingDate: T0 }
+  test('an empty access key id in X-Amz-Credential is MalformedQuery', async () => {
+    const { url } = await presignDetailed({ url: 'https://b.s3.amazonaws.com/k' }, s3)
+    expect(await verifyPresigned({ method: 'GET', url: url.replace('AKIAIOSFODNN7EXAMPLE%2F', '%2F') }, base)).toMatchObject({ ok: false, code: 'MalformedQuery' })
+  })
+  test('a signature in upper-case hex verifies', async () => {
+    const { url } = await presignDetailed({ url: 'https://b.s3.amazonaws.com/k' }, s3)
+    const upper = url.replace(/X-Amz-Signature=(\w+)/, (_, s: string) => 'X-Amz-Signature=' + s.toUpperCase())
+    expect(await verifyPresigned({ method: 'GET', url: upper }, base)).toMatchObject({ ok: true })
+  })
+  test('X-Amz-SignedHeaders must be sorted, even under a matching HMAC', async () => {
+    const r = await presignDetailed({ url: 'https://b.s3.amazonaws.com/k', headers: { 'x-a': '1' } }, s3)
+    const creq = r.canonicalRequest.replace('X-Amz-SignedHeaders=host%3Bx-a', 'X-Amz-SignedHeaders=x-a%3Bhost')
+    const sts = stringToSign(r.amzDate, r.credentialScope, createHash('sha256').update(creq).digest('hex'))
+    const key = await deriveSigningKey(DOC_CREDENTIALS.secretAccessKey, r.amzDate.slice(0, 8), 'us-east-1', 's3')
+    const sig = createHmac('sha256', key).update(sts).digest('hex')
+    const url = r.url.replace('host%3Bx-a', 'x-a%3Bhost').replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=' + sig)
+    const v = await verifyPresigned({ method: 'GET', url, headers: { host: 'b.s3.amazonaws.com', 'x-a': '1' } }, base)
+    expect(v).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
+  })
+  test('user info in the URL, with no Host header, is MalformedQuery', async () => {
+    const { url } = await presignDetailed({ url: 'https://b.s3.amazonaws.com/k' }, s3)
+    expect(await verifyPresigned({ method: 'GET', url: url.replace('https://', 'https://u@') }, base)).toMatchObject({ ok: false, code: 'MalformedQuery' })
+  })
+  test('a SigV4a URL without X-Amz-Region-Set is MalformedQuery, with or without options.region', async () => {
+    const url = await presignV4a({ url: 'https://b.s3.amazonaws.com/k' }, { credentials: DOC_CREDENTIALS, service: 's3', regionSet: ['us-east-1'], signingDate: T0 })
+    const stripped = url.replace(/&X-Amz-Region-Set=[^&]*/, '')
+    expect(stripped).not.toBe(url)
+    for (const region of [undefined, 'us-east-1']) {
+      expect(await verifyPresigned({ method: 'GET', url: stripped }, { ...base, region })).toMatchObject({ ok: false, code: 'MalformedQuery' })
+    }
   })
 })
