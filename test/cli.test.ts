@@ -160,6 +160,23 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(run(['s3://bucket/key.txt', '--profile', 'vh']).out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
   })
 
+  test('AWS_DEFAULT_PROFILE; AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL; ";" comments inside an s3 = block', () => {
+    writeAws({
+      credentials: '[p]\naws_access_key_id = AKIADEFPROF\naws_secret_access_key = FILESECRET\n',
+      config: '[profile p]\nregion = us-east-1\ns3 =\n; note = a comment, not a key, between the parent key and its sub-key\n  addressing_style = path\n',
+    })
+    const out = run(['s3://bucket/key.txt'], { AWS_DEFAULT_PROFILE: 'p' }).out
+    expect(q(out, 'X-Amz-Credential')).toMatch(/^AKIADEFPROF\//)
+    expect(out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
+    const both = { ...ENV_KEYS, AWS_ENDPOINT_URL: 'http://127.0.0.1:9001', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9002' }
+    expect(run(['s3://bucket/k', '--region', 'us-east-1'], both).out).toMatch(/^http:\/\/127\.0\.0\.1:9002\/bucket\/k\?/)
+  })
+
+  test('explain: under two minutes left is shown in seconds', async () => {
+    const url = await presign({ url: 'https://b.s3.us-east-1.amazonaws.com/k' }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', expiresIn: 100 })
+    expect(run(['explain', url], ENV_KEYS).out).toMatch(/time left:\s+(9\d|100) s\n/)
+  })
+
   test.each([
     ['no credentials', ['s3://b/k', '--region', 'us-east-1'], {}, /no AWS credentials found; set AWS_ACCESS_KEY_ID/],
     ['bad s3 URI', ['s3://bucket-only'], ENV_KEYS, /is not an S3 object URI; write s3:\/\/BUCKET\/KEY/],
@@ -173,6 +190,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     ['unknown command', ['list'], ENV_KEYS, /unknown command "list"/],
     ['url without --service', ['url', 'https://h/'], ENV_KEYS, /url needs --service/],
     ['bad header', ['url', 'https://h/', '--service', 'x', '--region', 'r', '--header', 'nocolon'], ENV_KEYS, /--header must look like 'Name: value'/],
+    ['header without a name', ['url', 'https://h/', '--service', 'x', '--region', 'r', '--header', ': v'], ENV_KEYS, /--header must look like 'Name: value'/],
     ['bad bucket', ['s3://Bad Bucket/k', '--region', 'us-east-1'], ENV_KEYS, /location\.bucket/],
   ] as const)('error: %s (exit 2, one line, names the fix)', (_name, args, env, message) => {
     const r = run([...args], { ...env })
