@@ -134,7 +134,8 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
   const creds = readIni(credentialsFile)
   const config = readIni(configFile)
   const fromCredentials = creds?.get(profile)
-  const fromConfig = config?.get(profile === 'default' ? 'default' : `profile ${profile}`) ?? (profile === 'default' ? undefined : config?.get(profile))
+  // As in the AWS CLI, a named profile's config section is [profile NAME]; a bare [NAME] there is not a profile.
+  const fromConfig = config?.get(profile === 'default' ? 'default' : `profile ${profile}`)
   const profileNamed = explicitProfile !== undefined || env['AWS_PROFILE'] !== undefined || env['AWS_DEFAULT_PROFILE'] !== undefined
   if (profileNamed && !fromCredentials && !fromConfig) {
     throw new UsageError(

@@ -160,7 +160,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(run(['s3://bucket/key.txt', '--profile', 'vh']).out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
   })
 
-  test('AWS_DEFAULT_PROFILE; AWS_ENDPOINT_URL_S3 over AWS_ENDPOINT_URL; ";" comments inside an s3 = block', () => {
+  test('AWS_DEFAULT_PROFILE; ";" comments inside an s3 = block; no bare [NAME] profiles in config; AWS_ENDPOINT_URL_S3 first', () => {
     writeAws({
       credentials: '[p]\naws_access_key_id = AKIADEFPROF\naws_secret_access_key = FILESECRET\n',
       config: '[profile p]\nregion = us-east-1\ns3 =\n; note = a comment, not a key, between the parent key and its sub-key\n  addressing_style = path\n',
@@ -168,6 +168,9 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     const out = run(['s3://bucket/key.txt'], { AWS_DEFAULT_PROFILE: 'p' }).out
     expect(q(out, 'X-Amz-Credential')).toMatch(/^AKIADEFPROF\//)
     expect(out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
+    // A bare [NAME] section in the config file is not a profile (the AWS CLI reads only [profile NAME] there).
+    writeAws({ credentials: '', config: '[bare]\naws_access_key_id = AKIABARE\naws_secret_access_key = FILESECRET\nregion = us-east-1\n' })
+    expect(run(['s3://bucket/k', '--profile', 'bare']).err).toMatch(/profile "bare" not found/)
     const both = { ...ENV_KEYS, AWS_ENDPOINT_URL: 'http://127.0.0.1:9001', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9002' }
     expect(run(['s3://bucket/k', '--region', 'us-east-1'], both).out).toMatch(/^http:\/\/127\.0\.0\.1:9002\/bucket\/k\?/)
   })
