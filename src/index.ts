@@ -14,6 +14,7 @@ export { verifyPresigned } from './verify.js'
 export { presignV4a, presignV4aDetailed, presignS3MultiRegion, deriveV4aPrivateKey } from './sigv4a.js'
 export type { PresignV4aOptions, S3MultiRegionLocation } from './sigv4a.js'
 export type { VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult, VerifySuccess } from './verify.js'
+export type { CredentialsLookup } from './verify-shared.js'
 export { uriEncode } from './uri-encode.js'
 export { canonicalUri, canonicalQueryString, canonicalHeaders, canonicalRequest } from './canonical-request.js'
 export type { CanonicalHeaders, CanonicalRequestParts, CanonicalUriOptions, HeadersInput } from './canonical-request.js'
@@ -38,6 +39,7 @@ export { presignPost, verifyPost } from './post-policy.js'
 export type {
   PostConditions,
   PostLocation,
+  PostFileEntry,
   PostPolicyCondition,
   PresignPostOptions,
   PresignedPost,

@@ -5,6 +5,8 @@ import { s3ObjectUrl } from './s3.js'
 import { signingKey } from './signing-key.js'
 import { ALGORITHM } from './string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from './time.js'
+import { type CredentialsLookup, checkAccepted, checkLookup, checkNow, checkObject, equalHex, lookUp, parseAmzDate, utcMs, utf8Length } from './verify-shared.js'
+import { LONE_SURROGATE } from './uri-encode.js'
 
 /** As for presignS3: an object with such a key could be uploaded but never fetched with a presigned URL. */
 const DOT_SEGMENT = 'has a "." or ".." segment; URL parsers remove such segments, so the object could never be downloaded with a presigned URL'
@@ -107,7 +109,6 @@ const RESERVED = /* @__PURE__ */ new Set(['x-amz-algorithm', 'x-amz-credential',
 /** Form fields S3 does not require a condition for. */
 const isExempt = (lower: string): boolean => lower === 'file' || lower === 'policy' || lower === 'x-amz-signature' || lower.startsWith('x-ignore-')
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
 const FILENAME = '${filename}'
 
 function checkString(value: unknown, field: string, options: { nonEmpty?: boolean } = {}): string {
@@ -342,6 +343,13 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     if (lo > hi) throw new PresignError('InvalidOption', ranges[ranges.length - 1]!.source, `content-length ranges do not overlap (min ${lo} > max ${hi}); no upload could satisfy them`)
   }
   const fieldRules = rules.filter((r): r is Rule & { op: 'eq' | 'starts-with' } => r.op !== 'range')
+  /** The rules of each field, by lower-cased name: every check below is one pass, not one pass per rule. */
+  const byField = new Map<string, (Rule & { op: 'eq' | 'starts-with' })[]>()
+  for (const r of fieldRules) {
+    const list = byField.get(r.lower)
+    if (list) list.push(r)
+    else byField.set(r.lower, [r])
+  }
   for (const r of fieldRules) {
     if (r.op !== 'eq') continue
     const prev = implied.get(r.lower)
@@ -350,27 +358,33 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     }
     if (!prev) implied.set(r.lower, { name: r.name, value: r.value, source: r.source })
   }
-  for (const r of fieldRules) {
-    if (r.op !== 'starts-with') continue
-    if (r.lower === 'content-type' && r.value.includes(',')) {
-      throw new PresignError('InvalidOption', r.source, 'a Content-Type prefix must not contain ","; S3 reads a Content-Type with commas as a list and matches each element, so no upload could satisfy it')
-    }
-    const eq = implied.get(r.lower)
-    if (eq && !startsWith(r.lower, eq.value, r.value)) {
-      throw new PresignError('InvalidOption', r.source, `requires ${r.name} to start with ${quote(r.value)}, but ${eq.source} requires exactly ${quote(eq.value)}; no upload could satisfy both`)
-    }
-    for (const o of fieldRules) {
-      if (o.op === 'starts-with' && o.lower === r.lower && !o.value.startsWith(r.value) && !r.value.startsWith(o.value)) {
-        throw new PresignError('InvalidOption', r.source, `requires ${r.name} to start with ${quote(r.value)}, but ${o.source} requires ${quote(o.value)}; no value can start with both`)
+  for (const list of byField.values()) {
+    // Prefixes of one field can all hold at once exactly when each is a prefix of the longest one.
+    let longest: (typeof list)[number] | undefined
+    for (const r of list) if (r.op === 'starts-with' && (!longest || r.value.length > longest.value.length)) longest = r
+    for (const r of list) {
+      if (r.op !== 'starts-with') continue
+      if (r.lower === 'content-type' && r.value.includes(',')) {
+        throw new PresignError('InvalidOption', r.source, 'a Content-Type prefix must not contain ","; S3 reads a Content-Type with commas as a list and matches each element, so no upload could satisfy it')
+      }
+      const eq = implied.get(r.lower)
+      if (eq && !startsWith(r.lower, eq.value, r.value)) {
+        throw new PresignError('InvalidOption', r.source, `requires ${r.name} to start with ${quote(r.value)}, but ${eq.source} requires exactly ${quote(eq.value)}; no upload could satisfy both`)
+      }
+      if (!longest!.value.startsWith(r.value)) {
+        // Name the earlier rule of the pair first, as it was written.
+        const [a, b] = list.indexOf(longest!) < list.indexOf(r) ? [longest!, r] : [r, longest!]
+        throw new PresignError('InvalidOption', a.source, `requires ${a.name} to start with ${quote(a.value)}, but ${b.source} requires ${quote(b.value)}; no value can start with both`)
       }
     }
   }
 
   // ---- form fields: key, implied by exact conditions, the caller's -----------------------------
-  const fields: Record<string, string> = { key: keyField }
+  // A Map, turned into an object at the end: a field named `__proto__` is a field like any other.
+  const fields = new Map<string, string>([['key', keyField]])
   const fieldLower = new Map<string, string>([['key', 'key']])
   for (const { name, value } of implied.values()) {
-    fields[name] = value
+    fields.set(name, value)
     fieldLower.set(name.toLowerCase(), name)
   }
   if (options.fields !== undefined) {
@@ -390,8 +404,8 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
       if (seen.has(lower)) throw new PresignError('InvalidOption', field, 'is given twice (form field names are case-insensitive)')
       seen.add(lower)
       if (!isExempt(lower)) {
-        const covering = fieldRules.filter((r) => r.lower === lower)
-        if (covering.length === 0) {
+        const covering = byField.get(lower)
+        if (!covering) {
           throw new PresignError(
             'InvalidOption',
             field,
@@ -404,8 +418,8 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
         }
       }
       const existing = fieldLower.get(lower)
-      if (existing !== undefined) delete fields[existing]
-      fields[name] = value
+      if (existing !== undefined) fields.delete(existing)
+      fields.set(name, value)
       fieldLower.set(lower, name)
     }
   }
@@ -420,13 +434,10 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   const policy = { expiration: new Date(expiresAtMs).toISOString(), conditions }
   const policyBase64 = base64Utf8(JSON.stringify(policy))
   const key = await signingKey(creds.accessKeyId, creds.secretAccessKey, day, region, 's3')
-  fields['x-amz-algorithm'] = ALGORITHM
-  fields['x-amz-credential'] = credential
-  fields['x-amz-date'] = amzDate
-  if (creds.sessionToken !== undefined) fields['x-amz-security-token'] = creds.sessionToken
-  fields['policy'] = policyBase64
-  fields['x-amz-signature'] = toHex(await hmac(key, policyBase64))
-  return { url, fields, policy, signedAt: new Date(signedAtMs), expiresAt: new Date(expiresAtMs) }
+  fields.set('x-amz-algorithm', ALGORITHM).set('x-amz-credential', credential).set('x-amz-date', amzDate)
+  if (creds.sessionToken !== undefined) fields.set('x-amz-security-token', creds.sessionToken)
+  fields.set('policy', policyBase64).set('x-amz-signature', toHex(await hmac(key, policyBase64)))
+  return { url, fields: Object.fromEntries(fields), policy, signedAt: new Date(signedAtMs), expiresAt: new Date(expiresAtMs) }
 }
 
 /**
@@ -463,8 +474,8 @@ export interface VerifyPostRequest {
 
 /** How to verify a POST form. */
 export interface VerifyPostOptions {
-  /** Look up the credentials of an access key id; return `undefined` for an unknown key. */
-  readonly credentials: (accessKeyId: string) => Credentials | undefined | Promise<Credentials | undefined>
+  /** Look up the credentials of an access key id from the form; validated as `verifyPresigned` validates it: anything but `{ accessKeyId, secretAccessKey, sessionToken? }` for this id is an unknown key. */
+  readonly credentials: CredentialsLookup
   /** Accepted region(s) of the credential scope. Default: any. */
   readonly region?: string | readonly string[] | undefined
   /** Accepted service(s) of the credential scope. Default: `s3`. */
@@ -487,6 +498,20 @@ export type VerifyPostFailureCode =
   | 'ExtraField'
   | 'EntityTooSmall'
   | 'EntityTooLarge'
+  | 'FieldsTooLarge'
+  | 'KeyTooLong'
+
+/** The form entry that holds the upload: the first field named `file` (in any case). Store exactly this entry. */
+export interface PostFileEntry {
+  /** The field name as sent (`file`, `File`, …). */
+  readonly name: string
+  /** Its position in the form, counting from 0. */
+  readonly index: number
+  /** The entry itself: a `Blob`/`File`, or text (S3 takes text content as the file too). */
+  readonly value: Blob | string
+  /** Its size in bytes (a text entry: its UTF-8 length). */
+  readonly size: number
+}
 
 /** A POST form that verified. */
 export interface VerifyPostSuccess {
@@ -505,8 +530,13 @@ export interface VerifyPostSuccess {
    * Enforce it while streaming when `fileSize` was not known.
    */
   readonly contentLength: { readonly min: number; readonly max: number }
-  /** `true` when `fileSize` (or a `Blob` file) was given and checked. */
+  /** `true` when the size was checked: `fileSize` was given, or the form has its `file` entry. */
   readonly sizeChecked: boolean
+  /**
+   * The entry that was checked as the file, when the form has one (the fields after it are ignored, as S3 does).
+   * A gateway must store exactly `file.value`, never look the file up again by name.
+   */
+  readonly file?: PostFileEntry | undefined
   /** The form fields as submitted (without `file`). */
   readonly fields: Readonly<Record<string, string>>
   /** The decoded policy. */
@@ -536,33 +566,29 @@ const malformedForm = (message: string) => failPost('MalformedForm', 'InvalidArg
 const invalidPolicy = (message: string) => failPost('InvalidPolicyDocument', 'InvalidPolicyDocument', 400, 'Invalid Policy: ' + message)
 const accessDenied = (code: VerifyPostFailureCode, message: string) => failPost(code, 'AccessDenied', 403, message)
 
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
-function utcMs(y: string, mo: string, d: string, h: string, mi: string, s: string): number | undefined {
-  const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number]
-  const ms = Date.UTC(Y, M - 1, D, H, I, S)
-  const back = new Date(ms)
-  if (back.getUTCFullYear() !== Y || back.getUTCMonth() !== M - 1 || back.getUTCDate() !== D || H > 23 || I > 59 || S > 59) return undefined
-  return ms
-}
-
-const acceptsValue = (allowed: string | readonly string[] | undefined, value: string): boolean =>
-  allowed === undefined || (typeof allowed === 'string' ? allowed === value : allowed.includes(value))
-
-/** Compare two hex strings without an early exit. */
-function equalHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
-}
+/** S3 refuses a form whose fields before the file exceed 20 KB (`MaxPostPreDataLengthExceededError`). */
+const MAX_FIELD_BYTES = 20 * 1024
+/** S3's limit on an object key: 1024 bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024
 
 interface BlobLike {
   readonly size: number
   readonly name?: unknown
 }
+/** A condition for an error message: one level deep and at most 200 characters, whatever its nesting. */
+function showCondition(cond: unknown): string {
+  const shallow = (v: unknown): unknown => (v !== null && typeof v === 'object' ? (Array.isArray(v) ? '[...]' : '{...}') : v)
+  const flat =
+    Array.isArray(cond) ? cond.map(shallow)
+    : cond !== null && typeof cond === 'object' ? Object.fromEntries(Object.entries(cond).map(([k, v]) => [k, shallow(v)]))
+    : cond
+  return String(JSON.stringify(flat)).slice(0, 200)
+}
+/** The file name S3 puts in `${filename}`: the text after the last `/` or `\\` of what the browser sent. */
+const baseName = (name: string): string => name.slice(Math.max(name.lastIndexOf('/'), name.lastIndexOf('\\')) + 1)
 const isBlob = (v: unknown): v is BlobLike =>
   v !== null && typeof v === 'object' && typeof (v as BlobLike).size === 'number' && typeof (v as { arrayBuffer?: unknown }).arrayBuffer === 'function'
 
@@ -591,39 +617,48 @@ const show = (op: string, name: string, value: string): string => `[${JSON.strin
  * if (!r.ok) return new Response(r.message, { status: r.status })
  */
 export async function verifyPost(request: VerifyPostRequest, options: VerifyPostOptions): Promise<VerifyPostResult> {
-  if (typeof options?.credentials !== 'function') {
-    throw new PresignError('InvalidOption', 'options.credentials', 'must be a function (accessKeyId) => credentials | undefined')
-  }
-  const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now instanceof Date ? options.now.getTime() : NaN
-  if (!Number.isFinite(nowMs)) throw new PresignError('InvalidOption', 'options.now', 'must be a valid Date or epoch milliseconds')
+  checkObject(options, 'options', '{ credentials, region?, service?, now? }')
+  const lookup = checkLookup(options.credentials)
+  const nowMs = checkNow(options.now)
+  const regions = checkAccepted(options.region, 'options.region')
+  const services = checkAccepted(options.service ?? 's3', 'options.service')
   if (request === null || typeof request !== 'object') return malformedForm('The request is not a form')
 
-  // ---- collect the fields ----------------------------------------------------------------------
+  // ---- collect the fields: everything before the first `file` entry, which is the file ---------
   const form = new Map<string, { name: string; value: string }>()
-  const submitted: Record<string, string> = {}
-  let file: BlobLike | undefined
+  let file: PostFileEntry | undefined
+  let fieldBytes = 0
   const raw = request.fields as unknown
   if (raw === null || typeof raw !== 'object') return malformedForm('The form has no fields')
   const entries: Iterable<readonly [unknown, unknown]> =
     Symbol.iterator in raw ? (raw as Iterable<readonly [unknown, unknown]>) : Object.entries(raw as Record<string, unknown>)
+  let index = 0
   for (const entry of entries) {
     if (!Array.isArray(entry) || entry.length < 2 || typeof entry[0] !== 'string') return malformedForm('The form fields must be [name, value] pairs')
     const [name, value] = entry as [string, unknown]
     const lower = name.toLowerCase()
     if (lower === 'file') {
-      if (isBlob(value)) file = value
-      break // S3 ignores every field after the file
+      // S3 takes the first `file` as the upload, text or binary, and ignores every field after it.
+      if (typeof value === 'string') file = { name, index, value, size: utf8Length(value) }
+      else if (isBlob(value)) file = { name, index, value: value as unknown as Blob, size: value.size }
+      else return malformedForm(`The form field ${JSON.stringify(name)} is neither text nor a file`)
+      break
     }
-    if (typeof value !== 'string') return malformedForm(`The form field ${JSON.stringify(name)} is not text`)
-    if (form.has(lower)) return malformedForm(`The form field ${JSON.stringify(name)} appears more than once`)
+    if (typeof value !== 'string') return malformedForm(`The form field ${JSON.stringify(name.slice(0, 64))} is not text`)
+    if (form.has(lower)) return malformedForm(`The form field ${JSON.stringify(name.slice(0, 64))} appears more than once`)
+    fieldBytes += utf8Length(name) + utf8Length(value)
+    if (fieldBytes > MAX_FIELD_BYTES) {
+      return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceededError', 400, 'Your POST request fields preceding the upload file were too large.')
+    }
     form.set(lower, { name, value })
-    submitted[name] = value
+    index++
   }
   const get = (lower: string): string | undefined => form.get(lower)?.value
 
   let fileSize = request.fileSize
-  if (fileSize === undefined && file) fileSize = file.size
   if (fileSize !== undefined && !isInt(fileSize)) return malformedForm('The file size must be an integer number of bytes >= 0')
+  if (file && fileSize !== undefined && fileSize !== file.size) return malformedForm(`The file size ${fileSize} differs from the size of the form's file entry (${file.size})`)
+  fileSize ??= file?.size
   if (typeof request.bucket !== 'string' || request.bucket === '') return malformedForm('The target bucket is missing')
 
   const policyText = get('policy')
@@ -643,21 +678,20 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     return malformedForm('Error parsing the x-amz-credential field; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
   }
   const [accessKeyId, scopeDay, region, service] = credential as [string, string, string, string, string]
-  const dm = AMZ_DATE.exec(amzDate)
-  const signedAtMs = dm ? utcMs(dm[1]!, dm[2]!, dm[3]!, dm[4]!, dm[5]!, dm[6]!) : undefined
+  const signedAtMs = parseAmzDate(amzDate)
   if (signedAtMs === undefined) return malformedForm('x-amz-date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
   if (scopeDay !== amzDate.slice(0, 8)) {
     return failPost('ScopeMismatch', 'InvalidArgument', 400, `Invalid credential date "${scopeDay}". This date is not the same as x-amz-date: "${amzDate.slice(0, 8)}".`)
   }
-  if (!acceptsValue(options.region, region)) {
+  if (regions !== undefined && !regions.includes(region)) {
     return failPost('ScopeMismatch', 'AuthorizationHeaderMalformed', 400, `Error parsing the x-amz-credential field; the region '${region}' is wrong`)
   }
-  if (!acceptsValue(options.service ?? 's3', service)) {
+  if (services !== undefined && !services.includes(service)) {
     return failPost('ScopeMismatch', 'InvalidArgument', 400, `Error parsing the x-amz-credential field; incorrect service "${service}"`)
   }
 
   // ---- who signed, and the signature ---------------------------------------------------------
-  const creds = await options.credentials(accessKeyId)
+  const creds = await lookUp(lookup, accessKeyId)
   if (!creds) return failPost('UnknownAccessKey', 'InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.')
   const token = get('x-amz-security-token')
   if (creds.sessionToken && creds.sessionToken !== token) return failPost('InvalidToken', 'InvalidToken', 400, 'The provided token is malformed or otherwise invalid.')
@@ -704,7 +738,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
       } else if (cond.length === 3 && (op === 'eq' || op === 'starts-with') && typeof a === 'string' && a.startsWith('$') && a.length > 1 && typeof b === 'string') {
         rules.push({ op, name: a.slice(1), lower: a.slice(1).toLowerCase(), value: b, source: '' })
       } else {
-        return invalidPolicy(`Invalid Condition: ${JSON.stringify(cond).slice(0, 200)}`)
+        return invalidPolicy(`Invalid Condition: ${showCondition(cond)}`)
       }
     } else if (cond !== null && typeof cond === 'object') {
       const list = Object.entries(cond as Record<string, unknown>)
@@ -714,7 +748,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
         rules.push({ op: 'eq', name, lower: name.toLowerCase(), value, source: '' })
       }
     } else {
-      return invalidPolicy(`Invalid Condition: ${JSON.stringify(cond)?.slice(0, 200)}`)
+      return invalidPolicy(`Invalid Condition: ${showCondition(cond)}`)
     }
   }
 
@@ -741,8 +775,13 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     if (fileSize < min) return failPost('EntityTooSmall', 'EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size')
   }
 
-  const filename = request.filename ?? (typeof file?.name === 'string' ? file.name : undefined)
-  const key = filename !== undefined ? keyValue.split(FILENAME).join(filename) : keyValue
+  const fileName = request.filename ?? (file && typeof (file.value as BlobLike).name === 'string' ? ((file.value as BlobLike).name as string) : undefined)
+  const filename = fileName === undefined ? undefined : baseName(fileName)
+  const parts = keyValue.split(FILENAME)
+  // The key's length is known before it is built, so a key of many ${filename}s cannot make a huge string.
+  const keyBytes = utf8Length(keyValue) + (parts.length - 1) * (filename === undefined ? 0 : utf8Length(filename) - FILENAME.length)
+  if (keyBytes > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
+  const key = filename !== undefined ? parts.join(filename) : keyValue
   return {
     ok: true,
     accessKeyId,
@@ -753,7 +792,8 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     expiresAt: new Date(expiresAtMs),
     contentLength: { min, max },
     sizeChecked: fileSize !== undefined,
-    fields: submitted,
+    file,
+    fields: Object.fromEntries([...form.values()].map((f) => [f.name, f.value])),
     policy: { expiration: expiration as string, conditions: conditions as unknown[] },
     sessionToken: token,
   }

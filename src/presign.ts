@@ -9,11 +9,11 @@ import {
   parseQuery,
 } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from './crypto.js'
-import { PresignError, type PresignErrorCode, fail } from './errors.js'
+import { PresignError, type PresignErrorCode, checkBoolean, fail } from './errors.js'
 import { sameParts, signingKey } from './signing-key.js'
 import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from './time.js'
-import { toWirePath, uriEncode } from './uri-encode.js'
+import { LONE_SURROGATE, toWirePath, uriEncode } from './uri-encode.js'
 
 /** AWS credentials. Only `accessKeyId` ever appears in a URL; the secret never leaves the signer. */
 export interface Credentials {
@@ -149,6 +149,14 @@ function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'Inval
   return value
 }
 
+/** @internal The `payloadHash` option: `undefined`, 64 lower-case hex digits or `UNSIGNED-PAYLOAD`. */
+export function checkPayloadHash(value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(value))) {
+    fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', value)
+  }
+  return value
+}
+
 /** @internal Validate credentials; an empty session token means none. */
 export function checkCredentials(c: Partial<Credentials> | null): Credentials {
   const field = 'options.credentials'
@@ -157,10 +165,9 @@ export function checkCredentials(c: Partial<Credentials> | null): Credentials {
   if (typeof id !== 'string' || !/^[\x21-\x2e\x30-\x7e]+$/.test(id)) {
     fail('InvalidCredentials', field + '.accessKeyId', 'must be a non-empty ASCII string without spaces or "/"', id)
   }
-  // The secret is described by its type only, never by its length.
-  if (typeof secret !== 'string' || secret === '') {
-    fail('InvalidCredentials', field + '.secretAccessKey', 'must be a non-empty string', secret)
-  }
+  // The secret is described by its type only, never by its length. One with a lone surrogate has no UTF-8 form.
+  if (typeof secret !== 'string' || secret === '') fail('InvalidCredentials', field + '.secretAccessKey', 'must be a non-empty string', secret)
+  if (LONE_SURROGATE.test(secret)) fail('InvalidCredentials', field + '.secretAccessKey', 'must be well-formed UTF-16 (it has a lone surrogate, which has no UTF-8 form)')
   if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined', token)
   return { accessKeyId: id, secretAccessKey: secret, sessionToken: token || undefined }
 }
@@ -202,7 +209,9 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   if (wirePath[0] !== '/') fail('InvalidUrl', field, 'must have a path that starts with "/"')
 
   const isS3 = service === 's3'
-  const normalize = options.normalizePath ?? !isS3
+  const normalize = checkBoolean(options.normalizePath, 'options.normalizePath', !isS3)
+  const doubleEncode = checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', !isS3)
+  const signSessionToken = checkBoolean(options.signSessionToken, 'options.signSessionToken', true)
   if (isS3 && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(wirePath)) {
     fail('InvalidUrl', field, 'must not have "." or ".." segments (URL parsers remove them, so the signature could never match)')
   }
@@ -215,10 +224,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   if (given && (given + '').toLowerCase() !== host) fail('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${host})`)
   headers.set('host', [host])
 
-  let payloadHash = options.payloadHash
-  if (payloadHash !== undefined && (typeof payloadHash !== 'string' || !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(payloadHash))) {
-    fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', payloadHash)
-  }
+  let payloadHash = checkPayloadHash(options.payloadHash)
   let body: Uint8Array<ArrayBuffer> | undefined
   if (payloadHash === undefined) {
     const b: unknown = request.body
@@ -233,13 +239,13 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
     method: method.toUpperCase(),
     origin: scheme + '://' + host,
     wirePath,
-    canonicalUri: canonicalUri(wirePath, { normalize, doubleEncode: options.doubleEncodePath ?? !isS3 }),
+    canonicalUri: canonicalUri(wirePath, { normalize, doubleEncode }),
     query,
     headers,
     accessKeyId: creds.accessKeyId,
     secretAccessKey: creds.secretAccessKey,
     sessionToken: creds.sessionToken,
-    signSessionToken: options.signSessionToken ?? true,
+    signSessionToken,
     region,
     service,
     expiresIn,
@@ -303,8 +309,8 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
 
 /** @internal Assemble the result once the signature is known. */
 export function result(p: Prepared, pl: Plan, sts: string, signature: string): PresignResult {
-  const headers: Record<string, string> = {}
-  for (const [name, values] of p.headers) if (name !== 'host') headers[name] = values.join(',')
+  // Object.fromEntries: a header named `__proto__` becomes an own property, like any other.
+  const headers: Record<string, string> = Object.fromEntries([...p.headers].filter(([name]) => name !== 'host').map(([name, values]) => [name, values.join(',')]))
   return {
     url: pl.unsignedUrl + '&X-Amz-Signature=' + signature,
     method: p.method,

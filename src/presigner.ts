@@ -1,5 +1,6 @@
 import { hmac, toHex } from './crypto.js'
-import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, presignDetailed } from './presign.js'
+import { fail } from './errors.js'
+import { type PresignOptions, type PresignRequest, type PresignResult, type Prepared, plan, prepare, presignDetailed } from './presign.js'
 import { presignSyncDetailed } from './presign-sync.js'
 import { sha256Hex } from './sha256.js'
 import { signingKey } from './signing-key.js'
@@ -13,7 +14,11 @@ import { stringToSign } from './string-to-sign.js'
  * is hashed or signed: an invalid one rejects with its `PresignError` at once.
  */
 export async function presignMany(requests: readonly PresignRequest[], options: PresignOptions): Promise<string[]> {
-  const stringsToSign = requests.map((r) => prepare(r, options)).map((p) => {
+  if (!Array.isArray(requests)) fail('InvalidOption', 'requests', 'must be an array of requests', requests)
+  // A plain loop: `map` would skip the holes of `[, request]` and resolve with `undefined` URLs.
+  const prepared: Prepared[] = []
+  for (let i = 0; i < requests.length; i++) prepared.push(prepare(requests[i]!, options))
+  const stringsToSign = prepared.map((p) => {
     const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
     return [p, pl, stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))] as const
   })

@@ -1,5 +1,5 @@
 import type { HeadersInput } from './canonical-request.js'
-import { PresignError, fail } from './errors.js'
+import { PresignError, checkBoolean, fail } from './errors.js'
 import { type Credentials, type PresignResult, presignDetailed } from './presign.js'
 import type { DateInput } from './time.js'
 import { uriEncode } from './uri-encode.js'
@@ -85,6 +85,13 @@ function awsHost(region: string): string {
   return 's3.' + region + (region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com')
 }
 
+/** A plain object of optional fields (`undefined`: none); a string, an array or `null` is a typed error, not `?0=a&1=b`. */
+function record(value: unknown, field: string): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {}
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('InvalidOption', field, 'must be an object { name: value }', value)
+  return value as Record<string, unknown>
+}
+
 /**
  * Build the (unsigned) URL of an S3 object: virtual-hosted or path style,
  * key encoded with S3's rule (`/` kept, everything outside `A-Za-z0-9-_.~`
@@ -96,6 +103,7 @@ function awsHost(region: string): string {
  *   `forcePathStyle: false` with an IP-address endpoint), `InvalidString` (lone surrogate)
  */
 export function s3ObjectUrl(location: S3Location): string {
+  if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   const { bucket, region } = location
   const key = location.key ?? ''
   if (typeof bucket !== 'string' || !BUCKET.test(bucket)) {
@@ -146,7 +154,7 @@ export function s3ObjectUrl(location: S3Location): string {
   } else {
     host = awsHost(region)
   }
-  const virtual = location.forcePathStyle === undefined ? aws && isDnsCompatible(bucket, scheme === 'https') : !location.forcePathStyle
+  const virtual = !checkBoolean(location.forcePathStyle, 'location.forcePathStyle', !(aws && isDnsCompatible(bucket, scheme === 'https')))
   if (virtual && ipHost) {
     throw new PresignError(
       'InvalidOption',
@@ -166,10 +174,10 @@ export function s3ObjectUrl(location: S3Location): string {
     if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
     params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
   }
-  if (location.query !== undefined) {
-    for (const name of Object.keys(location.query)) add(name, location.query[name], `location.query["${name}"]`)
-  }
-  for (const [option, name] of OVERRIDES) add(name, location.responseOverrides?.[option], `location.responseOverrides.${option}`)
+  const query = record(location.query, 'location.query')
+  for (const name of Object.keys(query)) add(name, query[name], `location.query["${name}"]`)
+  const overrides = record(location.responseOverrides, 'location.responseOverrides') as S3ResponseOverrides
+  for (const [option, name] of OVERRIDES) add(name, overrides[option], `location.responseOverrides.${option}`)
   add('versionId', location.versionId, 'location.versionId')
   return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
 }

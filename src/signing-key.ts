@@ -31,7 +31,7 @@ export class KeyCache<T> {
   /** The value for the key made of `parts`, made with `make` on a miss. */
   get(parts: readonly string[], make: () => T): T {
     if (sameParts(parts, this.lastParts)) return this.lastValue!
-    const id = parts.join('\n')
+    const id = cacheId(parts)
     let value = this.map.get(id)
     if (value === undefined) {
       value = make()
@@ -46,7 +46,7 @@ export class KeyCache<T> {
 
   /** Drop the entry of `parts` if it still holds `value` (e.g. a derivation that failed). */
   drop(parts: readonly string[], value: T): void {
-    const id = parts.join('\n')
+    const id = cacheId(parts)
     if (this.map.get(id) === value) this.map.delete(id)
     if (this.lastValue === value) this.lastParts = []
   }
@@ -56,6 +56,16 @@ export class KeyCache<T> {
     this.map.clear()
     this.lastParts = []
   }
+}
+
+/**
+ * @internal The map key of `parts`: each part prefixed with its length, so that no two different lists share a key
+ * (a plain join would let `['a\nb', 'c']` and `['a', 'b\nc']` collide).
+ */
+export function cacheId(parts: readonly string[]): string {
+  let id = ''
+  for (const part of parts) id += part.length + ':' + part
+  return id
 }
 
 /** @internal Element-wise `===` of two arrays of equal length (a few identity checks, no string building). */

@@ -1,6 +1,7 @@
 import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
 import { PresignError, describe, fail } from './errors.js'
 import { type PresignOptions, type PresignRequest, type PresignResult, ALGORITHM_V4A, plan, prepare, result } from './presign.js'
+import { cacheId } from './signing-key.js'
 import { uriEncode } from './uri-encode.js'
 
 /** Order of the P-256 group. */
@@ -77,7 +78,7 @@ async function deriveKeys(accessKeyId: string, secretAccessKey: string): Promise
 
 /** The SigV4a keys of a credential, derived once and cached (LRU of 64). */
 export function v4aKeys(accessKeyId: string, secretAccessKey: string): Promise<V4aKeys> {
-  const id = accessKeyId + '\n' + secretAccessKey
+  const id = cacheId([accessKeyId, secretAccessKey])
   let keys = cache.get(id)
   if (keys) cache.delete(id)
   else {
@@ -135,12 +136,21 @@ export interface PresignV4aOptions extends Omit<PresignOptions, 'region'> {
 }
 
 const REGION_PATTERN = /^[a-z0-9*][a-z0-9*-]{0,62}$/
+/** At most this many regions in a region set, when signing and when verifying. */
+const MAX_REGIONS = 64
+
+/** @internal The regions of an `X-Amz-Region-Set` value (decoded), or `undefined` when it is not a valid, bounded list. */
+export function parseRegionSet(text: string): string[] | undefined {
+  if (text.length > MAX_REGIONS * 64) return undefined
+  const regions = text.split(',')
+  return regions.length <= MAX_REGIONS && regions.every((r) => REGION_PATTERN.test(r)) ? regions : undefined
+}
 
 function encodeRegionSet(regionSet: unknown): string {
   const field = 'options.regionSet'
   if (regionSet === '*') return '%2A'
-  if (!Array.isArray(regionSet) || regionSet.length === 0) {
-    fail('InvalidRegion', field, 'must be \'*\' or a non-empty array of regions', regionSet)
+  if (!Array.isArray(regionSet) || regionSet.length === 0 || regionSet.length > MAX_REGIONS) {
+    fail('InvalidRegion', field, `must be '*' or an array of 1..${MAX_REGIONS} regions`, regionSet)
   }
   for (const r of regionSet) {
     if (typeof r !== 'string' || !REGION_PATTERN.test(r)) {
@@ -187,7 +197,9 @@ export async function presignS3MultiRegion(
   location: S3MultiRegionLocation,
   options: Omit<PresignV4aOptions, 'service' | 'regionSet'> & { readonly method?: string; readonly headers?: PresignRequest['headers']; readonly regionSet?: PresignV4aOptions['regionSet'] },
 ): Promise<string> {
-  const alias = location?.alias
+  if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { alias, key }', location)
+  if (options === null || typeof options !== 'object') fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
+  const alias = location.alias
   if (typeof alias !== 'string' || !/^[a-z0-9][a-z0-9.-]{0,62}$/.test(alias)) {
     fail('InvalidBucket', 'location.alias', 'must be a Multi-Region Access Point alias such as "mfzwi23gnjvgw.mrap"', alias)
   }

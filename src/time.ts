@@ -3,13 +3,26 @@ import { fail } from './errors.js'
 /** A signing date: a `Date`, epoch milliseconds, or an ISO 8601 string. */
 export type DateInput = Date | number | string
 
-/** @internal Epoch ms of a date input, whole seconds, validated (years 1970..9999: `X-Amz-Date` has four year digits). */
+/** ISO 8601 as `Date.parse` reads it everywhere: date, then optional time (fraction cut to ms) and zone. */
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)\d*(Z|[+-]\d{2}:\d{2})?)?$/
+
+/** Epoch ms of an ISO 8601 string; a date-time without a zone is UTC (`Date.parse` would read it in local time). */
+function parseIso(text: string): number {
+  const m = ISO_DATE.exec(text)
+  return m ? Date.parse(m[1]! + (m[2] === undefined ? '' : m[2] + (m[3] ?? 'Z'))) : NaN
+}
+
+/**
+ * @internal Epoch ms of a date input, whole seconds, validated (years 1970..9999: `X-Amz-Date` has four year digits).
+ * A string must be ISO 8601 (`2026-12-01`, `2026-12-01T10:00:00.5Z`, `…+02:00`); a date-time without
+ * a zone, such as `2026-12-01T10:00:00`, is read as UTC, never in the machine's local time zone.
+ */
 export function toEpochMs(input: DateInput | undefined, field: string, now: () => number = Date.now): number {
   const ms =
     input === undefined ? now()
     : input instanceof Date ? input.getTime()
     : typeof input === 'number' ? input
-    : typeof input === 'string' ? Date.parse(input)
+    : typeof input === 'string' ? parseIso(input)
     : NaN
   if (!(ms >= 0 && ms < 253402300800000)) {
     fail('InvalidDate', field, 'must be a Date, epoch ms or ISO 8601 string in years 1970..9999 (UTC)', input)

@@ -1,10 +1,11 @@
 import { type HeadersInput, type QueryParam, canonicalRequest, canonicalUri, formatCanonicalHeaders, joinCanonicalQuery, parseQuery } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
-import { PresignError } from './errors.js'
-import { ALGORITHM_V4A, type Credentials, HOST_PORT, URL_PARTS } from './presign.js'
-import { derToP1363, v4aKeys } from './sigv4a.js'
+import { PresignError, checkBoolean, fail as failOption } from './errors.js'
+import { ALGORITHM_V4A, HOST_PORT, URL_PARTS, checkPayloadHash } from './presign.js'
+import { derToP1363, parseRegionSet, v4aKeys } from './sigv4a.js'
 import { signingKey } from './signing-key.js'
 import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
+import { type CredentialsLookup, checkAccepted, checkLookup, checkNow, checkObject, equalHex, globMatch, lookUp, parseAmzDate } from './verify-shared.js'
 
 /** The request a server received. */
 export interface VerifyRequest {
@@ -23,8 +24,13 @@ export interface VerifyRequest {
 
 /** How to verify. */
 export interface VerifyOptions {
-  /** Look up the credentials of an access key id; return `undefined` for an unknown key. */
-  readonly credentials: (accessKeyId: string) => Credentials | undefined | Promise<Credentials | undefined>
+  /**
+   * Look up the credentials of an access key id, which comes from the request (any string: never index a plain
+   * object with it; use a `Map` or `Object.hasOwn`). Return `undefined` or `null` for an unknown key. A result that
+   * is not `{ accessKeyId, secretAccessKey, sessionToken? }` with this very `accessKeyId` and a non-empty string
+   * secret counts as an unknown key.
+   */
+  readonly credentials: CredentialsLookup
   /** Accepted region(s) of the credential scope; for SigV4a, the server's region(s), one of which the URL's region set must cover. Default: any. */
   readonly region?: string | readonly string[] | undefined
   /** Accepted service(s) of the credential scope. Default: `s3`. */
@@ -52,6 +58,8 @@ export type VerifyFailureCode =
   | 'Expired'
   | 'NotYetValid'
   | 'MissingSignedHeader'
+  | 'UnsignedHeader'
+  | 'HeadersTooLarge'
   | 'UnknownAccessKey'
   | 'InvalidToken'
   | 'SignatureDoesNotMatch'
@@ -97,7 +105,17 @@ const fail = (code: VerifyFailureCode, s3Code: string, message: string, extra?: 
 const malformed = (message: string) => fail('MalformedQuery', 'AuthorizationQueryParametersError', message)
 
 const REQUIRED = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
+
+/** S3's limit on the request header section (names, values and line framing): 8 KiB. */
+const MAX_HEADER_BYTES = 8192
+
+/**
+ * The one `x-amz-*` header a query-signed request may carry unsigned: S3 tolerates `x-amz-content-sha256`
+ * (Swift's s3api too; the payload of a presigned request is `UNSIGNED-PAYLOAD` whatever it says). Every other
+ * `x-amz-*` header must be signed, as S3 documents and enforces; Swift's s3api enforces it for `x-amz-meta-*`,
+ * `x-amz-acl`, `x-amz-grant-*` and `x-amz-copy-*` (test/e2e/unsigned-headers.test.ts compares the two).
+ */
+const UNSIGNED_ALLOWED = 'x-amz-content-sha256'
 
 function decode(value: string): string | undefined {
   try {
@@ -107,57 +125,40 @@ function decode(value: string): string | undefined {
   }
 }
 
-function parseAmzDate(value: string): number | undefined {
-  const m = AMZ_DATE.exec(value)
-  if (!m) return undefined
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number]
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s)
-  const back = new Date(ms)
-  // Reject impossible dates such as 20230231 (Date.UTC would roll them over).
-  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined
-  return ms
+/** SigV4a: one of the server's regions (if configured) must be matched by an entry of the URL's region set (`*`, `us-*`). */
+function coversRegions(regionSet: readonly string[], allowed: readonly string[] | undefined): boolean {
+  return allowed === undefined || allowed.some((region) => regionSet.some((pattern) => globMatch(pattern, region)))
 }
 
-/** SigV4a: one of the server's regions (if configured) must be in the URL's region set (`*` and `us-*` wildcards allowed). */
-function coversRegions(regionSet: string, allowed: string | readonly string[] | undefined): boolean {
-  if (allowed === undefined) return true
-  const patterns = regionSet.split(',').map((r) => new RegExp('^' + r.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$'))
-  const regions = typeof allowed === 'string' ? [allowed] : allowed
-  // The server's own region must be one the signature allows.
-  return regions.some((r) => patterns.some((p) => p.test(r)))
-}
-
-const accepts = (allowed: string | readonly string[] | undefined, value: string): boolean =>
-  allowed === undefined || (typeof allowed === 'string' ? allowed === value : allowed.includes(value))
+const accepts = (allowed: readonly string[] | undefined, value: string): boolean => allowed === undefined || allowed.includes(value)
 
 /**
- * The headers as received, by lower-case name, values trimmed as SigV4 canonicalizes them. Unlike
- * presign's strict input checks, anything a client sent is accepted here: only signed headers matter,
- * and a header that is not signed (a cookie with odd bytes, say) must not fail the request.
+ * The headers as received, by lower-case name, values trimmed as SigV4 canonicalizes them, and the size of the
+ * header section. Unlike presign's strict input checks, anything a client sent is accepted here: only signed
+ * headers matter, and a header that is not signed (a cookie with odd bytes, say) must not fail the request.
+ * Values that are neither strings nor numbers (no HTTP stack produces them) are ignored.
  */
-function receivedHeaders(input: VerifyRequest['headers']): Map<string, string[]> {
+function receivedHeaders(input: VerifyRequest['headers']): { map: Map<string, string[]>; bytes: number } {
   const map = new Map<string, string[]>()
+  let bytes = 0
   const add = (name: unknown, value: unknown): void => {
-    if (typeof name !== 'string' || value === undefined || value === null) return
-    const values = Array.isArray(value) ? value : [value]
+    if (typeof name !== 'string') return
     const lower = name.toLowerCase()
-    const list = map.get(lower) ?? []
-    for (const v of values) list.push(String(v).replace(/[\t ]+/g, ' ').trim())
-    map.set(lower, list)
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (typeof v !== 'string' && typeof v !== 'number') continue
+      const text = String(v)
+      bytes += name.length + text.length + 4 // "name: value\r\n"
+      let list = map.get(lower)
+      if (!list) map.set(lower, (list = []))
+      list.push(text.replace(/[\t ]+/g, ' ').trim())
+    }
   }
   if (input && typeof input === 'object') {
-    if (Symbol.iterator in input) for (const entry of input as Iterable<readonly [string, string]>) add(entry[0], entry[1])
-    else for (const name of Object.keys(input)) add(name, (input as Record<string, unknown>)[name])
+    if (Symbol.iterator in input) {
+      for (const entry of input as Iterable<unknown>) if (Array.isArray(entry)) add(entry[0], entry[1])
+    } else for (const name of Object.keys(input)) add(name, (input as Record<string, unknown>)[name])
   }
-  return map
-}
-
-/** Compare two hex strings without an early exit. */
-function equalHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
+  return { map, bytes }
 }
 
 /**
@@ -176,18 +177,22 @@ function equalHex(a: string, b: string): boolean {
  * if (!r.ok) return new Response(r.message, { status: 403 })
  */
 export async function verifyPresigned(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult> {
-  if (typeof options?.credentials !== 'function') {
-    throw new PresignError('InvalidOption', 'options.credentials', 'must be a function (accessKeyId) => credentials | undefined')
+  const settings = checkOptions(options)
+  checkObject(request, 'request', '{ method, url, headers?, body? }')
+  const { method, url, body } = request
+  if (typeof method !== 'string') failOption('InvalidOption', 'request.method', 'must be a string', method)
+  if (typeof url !== 'string') failOption('InvalidOption', 'request.url', 'must be a string', url)
+  if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
+    failOption('InvalidOption', 'request.body', 'must be a string or a Uint8Array', body)
   }
-  const skew = options.clockSkew ?? 900
-  if (typeof skew !== 'number' || !(skew >= 0)) throw new PresignError('InvalidOption', 'options.clockSkew', 'must be a number of seconds >= 0')
-  const nowMs = options.now === undefined ? Date.now() : typeof options.now === 'number' ? options.now : options.now.getTime()
-  if (!Number.isFinite(nowMs)) throw new PresignError('InvalidOption', 'options.now', 'must be a valid Date or epoch milliseconds')
 
-  const headers = receivedHeaders(request.headers)
+  const received = receivedHeaders(request.headers)
+  if (received.bytes > MAX_HEADER_BYTES) {
+    return fail('HeadersTooLarge', 'RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.')
+  }
+  const headers = received.map
 
   // URL: absolute, or origin-form with the host from the Host header.
-  const url = String(request.url)
   let authority: string | undefined
   let path: string
   let query: string
@@ -243,9 +248,14 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   const accessKeyId = credential[0]!
   const scopeDay = credential[1]!
   const service = credential.at(-2)!
-  const regionSet = auth.get('X-Amz-Region-Set')
-  if (v4a && !regionSet) return malformed('SigV4a requires the X-Amz-Region-Set parameter')
-  const region = v4a ? regionSet! : credential[2]!
+  const regionSetText = auth.get('X-Amz-Region-Set')
+  let regionSet: string[] | undefined
+  if (v4a) {
+    if (!regionSetText) return malformed('SigV4a requires the X-Amz-Region-Set parameter')
+    regionSet = parseRegionSet(regionSetText)
+    if (!regionSet) return malformed('X-Amz-Region-Set must be a comma-separated list of at most 64 regions such as "us-east-1" or "us-*"')
+  }
+  const region = v4a ? regionSetText! : credential[2]!
   const amzDate = auth.get('X-Amz-Date')!
   const signedAtMs = parseAmzDate(amzDate)
   if (signedAtMs === undefined) return malformed('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
@@ -259,21 +269,28 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   if (scopeDay !== amzDate.slice(0, 8)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Invalid credential date "${scopeDay}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`)
   }
-  if (v4a ? !coversRegions(regionSet!, options.region) : !accepts(options.region, region)) {
+  if (regionSet ? !coversRegions(regionSet, settings.regions) : !accepts(settings.regions, region)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong`)
   }
-  if (!accepts(options.service ?? 's3', service)) {
+  if (!accepts(settings.services, service)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; incorrect service "${service}"`)
   }
   const expiresAtMs = signedAtMs + expires * 1000
-  if (signedAtMs - nowMs > skew * 1000) {
-    return fail('NotYetValid', 'AccessDenied', `Request is not valid yet (X-Amz-Date ${amzDate} is more than ${skew} s in the future)`)
+  if (signedAtMs - settings.nowMs > settings.skew * 1000) {
+    return fail('NotYetValid', 'AccessDenied', `Request is not valid yet (X-Amz-Date ${amzDate} is more than ${settings.skew} s in the future)`)
   }
-  if (nowMs > expiresAtMs) {
+  if (settings.nowMs > expiresAtMs) {
     return fail('Expired', 'AccessDenied', `Request has expired (X-Amz-Expires ${expires}, expired at ${new Date(expiresAtMs).toISOString()})`)
   }
   const signedHeaders = auth.get('X-Amz-SignedHeaders')!.split(';')
   if (!signedHeaders.includes('host')) return fail('MissingSignedHeader', 'AccessDenied', 'X-Amz-SignedHeaders must include host')
+  // As S3 and Swift: the unsigned-header refusal comes before the missing-header check, the lookup and the signature.
+  const signedSet = new Set(signedHeaders)
+  for (const name of headers.keys()) {
+    if (name.startsWith('x-amz-') && !signedSet.has(name) && name !== UNSIGNED_ALLOWED) {
+      return fail('UnsignedHeader', 'AccessDenied', 'There were headers present in the request which were not signed')
+    }
+  }
   const signedMap = new Map<string, string[]>()
   for (const name of signedHeaders) {
     const values = headers.get(name)
@@ -283,7 +300,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     signedMap.set(name, values)
   }
 
-  const creds = await options.credentials(accessKeyId)
+  const creds = await lookUp(settings.lookup, accessKeyId)
   if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
   const token = auth.get('X-Amz-Security-Token')
   if (creds.sessionToken && creds.sessionToken !== token) {
@@ -291,23 +308,22 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   }
 
   const isS3 = service === 's3'
-  let payloadHash = options.payloadHash
+  let payloadHash = settings.payloadHash
   if (payloadHash === undefined) {
     if (isS3) payloadHash = 'UNSIGNED-PAYLOAD'
-    else if (request.body === undefined || request.body.length === 0) payloadHash = EMPTY_SHA256
-    else payloadHash = await sha256Hex(typeof request.body === 'string' ? utf8(request.body) : new Uint8Array(request.body))
+    else if (body === undefined || body.length === 0) payloadHash = EMPTY_SHA256
+    else payloadHash = await sha256Hex(typeof body === 'string' ? utf8(body) : new Uint8Array(body))
   }
-  const signSessionToken = options.signSessionToken ?? true
-  const signedParams = params.filter((p) => p.key !== 'X-Amz-Signature' && (signSessionToken || p.key !== 'X-Amz-Security-Token'))
+  const signedParams = params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== 'X-Amz-Security-Token'))
   const formatted = formatCanonicalHeaders(signedMap)
   let uri: string
   try {
-    uri = canonicalUri(path, { normalize: options.normalizePath ?? !isS3, doubleEncode: options.doubleEncodePath ?? !isS3 })
+    uri = canonicalUri(path, { normalize: settings.normalizePath ?? !isS3, doubleEncode: settings.doubleEncodePath ?? !isS3 })
   } catch {
     return malformed('The request path is not valid')
   }
   const creq = canonicalRequest({
-    method: String(request.method).toUpperCase(),
+    method: method.toUpperCase(),
     canonicalUri: uri,
     canonicalQuery: joinCanonicalQuery(signedParams),
     canonicalHeaders: formatted.canonicalHeaders,
@@ -343,5 +359,24 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     region,
     service,
     sessionToken: token,
+  }
+}
+
+/** The options, validated: a bad option is a `PresignError`, never a raw `TypeError` or a silently wrong check. */
+function checkOptions(options: VerifyOptions) {
+  checkObject(options, 'options', '{ credentials, region?, service?, ... }')
+  const skew = options.clockSkew ?? 900
+  if (typeof skew !== 'number' || !(skew >= 0)) throw new PresignError('InvalidOption', 'options.clockSkew', 'must be a number of seconds >= 0')
+  return {
+    lookup: checkLookup(options.credentials),
+    skew,
+    nowMs: checkNow(options.now),
+    regions: checkAccepted(options.region, 'options.region'),
+    services: checkAccepted(options.service ?? 's3', 'options.service'),
+    payloadHash: checkPayloadHash(options.payloadHash),
+    signSessionToken: checkBoolean(options.signSessionToken, 'options.signSessionToken', true),
+    // Their defaults depend on the URL's service; checked here, applied there.
+    normalizePath: options.normalizePath === undefined ? undefined : checkBoolean(options.normalizePath, 'options.normalizePath', false),
+    doubleEncodePath: options.doubleEncodePath === undefined ? undefined : checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', false),
   }
 }
