@@ -1,36 +1,47 @@
 // A tiny file server that serves files from a folder only to valid presigned GETs
-// (the other half of presigned URLs: a gateway or a test double for S3).
+// (the other half of presigned URLs: a gateway or a test double for S3). Every byte of a request is hostile: keys are
+// looked up in a Map (no inherited "constructor"), and only a plain path inside the folder is ever read.
 //   node examples/serve-presigned.mjs ./public   (then presign http://127.0.0.1:8080/<file> with service s3)
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
-import { join, normalize, sep } from 'node:path'
+import { resolve, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { verifyPresigned } from '../dist/index.js'
 
-/** Credentials the server accepts (in real life: a database or a secrets manager). */
-const KEYS = { AKIAIOSFODNN7EXAMPLE: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY' }
+/** Credentials the server accepts (in real life: a database or a secrets manager): a Map, or a plain object. */
+const KEYS = new Map([['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']])
+const escape = (text) => String(text).replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)
+const decode = (text) => { try { return decodeURIComponent(text) } catch {} } // "%E0%A4%A": undefined
+/** A "." or ".." segment, a backslash, NUL or another control character: never part of a file name here. */
+const UNSAFE_PATH = /(?:^|\/)\.\.?(?:\/|$)|[\\\0-\x1f\x7f]/
 
 export function fileServer(root, { region = 'us-east-1', keys = KEYS } = {}) {
-  return createServer(async (req, res) => {
-    const xml = (status, code, message) =>
-      res.writeHead(status, { 'content-type': 'application/xml' }).end(`<Error><Code>${code}</Code><Message>${message}</Message></Error>`)
-    if (req.method !== 'GET' && req.method !== 'HEAD') return xml(405, 'MethodNotAllowed', 'Only GET and HEAD')
-    const result = await verifyPresigned(
-      { method: req.method, url: req.url, headers: req.headers },
-      { region, credentials: (id) => (keys[id] ? { accessKeyId: id, secretAccessKey: keys[id] } : undefined) },
-    )
+  const table = keys instanceof Map ? keys : new Map(Object.entries(keys).filter(([id]) => Object.hasOwn(keys, id)))
+  const credentials = (id) => {
+    const secret = table.get(id)
+    return typeof secret === 'string' && secret !== '' ? { accessKeyId: id, secretAccessKey: secret } : undefined
+  }
+  const base = resolve(root)
+  const serve = async (req, res) => {
+    const xml = (status, code, message, close = false) =>
+      res.writeHead(status, { 'content-type': 'application/xml', ...(close && { connection: 'close' }) }).end(`<Error><Code>${code}</Code><Message>${escape(message)}</Message></Error>`)
+    if (req.method !== 'GET' && req.method !== 'HEAD') return xml(405, 'MethodNotAllowed', 'Only GET and HEAD', true)
+    // A body is refused unread; an absolute-form target ("GET http://x/y") would verify one path and serve another.
+    if (req.headers['transfer-encoding'] || Number(req.headers['content-length'] ?? 0) !== 0) return xml(400, 'InvalidRequest', 'A GET or HEAD has no body', true)
+    const path = req.url.startsWith('/') ? decode(req.url.split('?')[0]) : undefined
+    if (path === undefined || UNSAFE_PATH.test(path) || Buffer.byteLength(path) > 1024) return xml(400, 'InvalidURI', "Couldn't parse the specified URI.")
+    const result = await verifyPresigned({ method: req.method, url: req.url, headers: req.headers }, { region, credentials })
     if (!result.ok) return xml(403, result.s3Code, result.message)
-    try {
-      const path = normalize(join(root, decodeURIComponent(req.url.split('?')[0])))
-      if (!path.startsWith(normalize(root) + sep)) return xml(403, 'AccessDenied', 'Outside the served folder')
-      const body = await readFile(path)
-      res.writeHead(200, { 'content-length': body.length }).end(req.method === 'HEAD' ? undefined : body)
-    } catch {
-      xml(404, 'NoSuchKey', 'The specified key does not exist.')
-    }
-  })
+    const file = resolve(base, '.' + path)
+    const body = file.startsWith(base + sep) ? await readFile(file).catch(() => undefined) : undefined
+    if (!body) return xml(404, 'NoSuchKey', 'The specified key does not exist.')
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length, 'x-content-type-options': 'nosniff' })
+    res.end(req.method === 'HEAD' ? undefined : body)
+  }
+  return createServer((req, res) => serve(req, res).catch(() => res.destroy())) // never a crash, never a stack trace
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const root = process.argv[2] ?? '.'
   fileServer(root).listen(8080, '127.0.0.1', () => console.log(`serving ${root} to presigned GETs on http://127.0.0.1:8080`))
 }

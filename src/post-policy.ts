@@ -102,6 +102,8 @@ export interface PresignedPost {
 }
 
 const MAX_EXPIRES = 604800
+/** S3 refuses a form whose fields before the file exceed 20 KiB (`MaxPostPreDataLengthExceeded`, `MaxPostPreDataLengthBytes` 20480). */
+const MAX_FIELD_BYTES = 20480
 /** S3 accepts at most 5 GB in one POST upload. */
 const MAX_POST_SIZE = 5368709120 // 5 GiB, written out: esbuild keeps `**` expressions in bundles that never use them
 /** Fields this library writes itself, and the key, bucket and file; a caller may neither set them nor put conditions on them. */
@@ -138,7 +140,8 @@ function quote(value: string): string {
 function base64Utf8(text: string): string {
   const bytes = utf8(text)
   let binary = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
+  // 4 KiB chunks with apply: a spread or larger chunks are 10-40x slower on a long policy.
+  for (let i = 0; i < bytes.length; i += 0x1000) binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x1000) as unknown as number[])
   return btoa(binary)
 }
 
@@ -437,6 +440,11 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   fields.set('x-amz-algorithm', ALGORITHM).set('x-amz-credential', credential).set('x-amz-date', amzDate)
   if (creds.sessionToken !== undefined) fields.set('x-amz-security-token', creds.sessionToken)
   fields.set('policy', policyBase64).set('x-amz-signature', toHex(await hmac(key, policyBase64)))
+  let bytes = 0
+  for (const [name, value] of fields) bytes += utf8Length(name) + utf8Length(value)
+  if (bytes > MAX_FIELD_BYTES) {
+    throw new PresignError('InvalidOption', 'options.conditions', `make form fields of ${bytes} bytes, over S3's limit of ${MAX_FIELD_BYTES} bytes for the fields before the file (MaxPostPreDataLengthExceeded); use fewer or shorter conditions`)
+  }
   return { url, fields: Object.fromEntries(fields), policy, signedAt: new Date(signedAtMs), expiresAt: new Date(expiresAtMs) }
 }
 
@@ -569,8 +577,6 @@ const accessDenied = (code: VerifyPostFailureCode, message: string) => failPost(
 const EXPIRATION = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$/
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
-/** S3 refuses a form whose fields before the file exceed 20 KB (`MaxPostPreDataLengthExceededError`). */
-const MAX_FIELD_BYTES = 20 * 1024
 /** S3's limit on an object key: 1024 bytes of UTF-8. */
 const MAX_KEY_BYTES = 1024
 
@@ -648,7 +654,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     if (form.has(lower)) return malformedForm(`The form field ${JSON.stringify(name.slice(0, 64))} appears more than once`)
     fieldBytes += utf8Length(name) + utf8Length(value)
     if (fieldBytes > MAX_FIELD_BYTES) {
-      return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceededError', 400, 'Your POST request fields preceding the upload file were too large.')
+      return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.')
     }
     form.set(lower, { name, value })
     index++

@@ -292,11 +292,16 @@ describe('presignPost', () => {
     expect(ok).toMatchObject({ ok: true, key: 'uploads/p.png', contentLength: { min: 0, max: 10 } })
   })
 
-  test('a large policy (> 32 KiB of UTF-8) is base64-encoded correctly', async () => {
-    const big = 'é😀'.repeat(6000)
+  test('a policy of several 4 KiB base64 chunks (6 KiB of multi-byte UTF-8) is base64-encoded correctly', async () => {
+    const big = 'é😀'.repeat(1000)
     const r = await presignPost(loc, { ...base, conditions: { metadata: { big } } })
     expect(decode(r.fields['policy']!).conditions[0]).toEqual({ 'x-amz-meta-big': big })
     expect(r.fields['policy']).toBe(Buffer.from(JSON.stringify(r.policy), 'utf8').toString('base64'))
+  })
+  test("a form whose fields would exceed S3's 20 KiB before the file is refused (MaxPostPreDataLengthExceeded)", async () => {
+    const err = await rejection(() => presignPost(loc, { ...base, conditions: { metadata: { big: 'é😀'.repeat(6000) } } }))
+    expect(err).toMatchObject({ code: 'InvalidOption', field: 'options.conditions' })
+    expect(err.message).toContain('20480')
   })
 
   test('the library source uses neither Buffer nor node: modules', () => {

@@ -28,32 +28,53 @@ class HttpError extends Error {
   }
 }
 
+/** The body as a JSON object. Every byte is hostile: at most 16 KiB (reading stops there), UTF-8, an object. */
 async function readJson(req) {
-  let body = ''
-  for await (const chunk of req) {
-    body += chunk
-    if (body.length > 16_384) throw new HttpError(413, 'body too large')
-  }
+  const max = 16_384
+  const body = await new Promise((resolve) => {
+    if (Number(req.headers['content-length']) > max) return resolve('too large')
+    const chunks = []
+    let size = 0
+    req.on('data', (chunk) => {
+      if ((size += chunk.length) <= max) return chunks.push(chunk)
+      req.pause()
+      req.removeAllListeners('data')
+      resolve('too large')
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('error', () => resolve('cut short'))
+    req.on('close', () => resolve('cut short')) // after 'end': a no-op
+  })
+  if (body === 'too large') throw new HttpError(413, 'body too large')
+  if (body === 'cut short') throw new HttpError(400, 'body cut short')
+  let json
   try {
-    return JSON.parse(body)
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(body))
   } catch {
     throw new HttpError(400, 'body must be JSON')
   }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new HttpError(400, 'body must be a JSON object')
+  return json
 }
 
+// One x-user header (Node joins repeated ones with ", ", which the rule refuses), of a-z 0-9 - only: "__proto__",
+// "../bob" or a 10 kB name are refused; "constructor" is a plain name (it is only ever used in a string).
 function prefixOf(req) {
   const user = req.headers['x-user']
   if (typeof user !== 'string' || !/^[a-z0-9-]{1,32}$/.test(user)) throw new HttpError(401, 'x-user must name a user: 1..32 of a-z 0-9 -')
   return `users/${user}/`
 }
+// Unicode is fine; control characters (NUL, CR, LF, DEL, C1) are not, nor "${filename}", which would make
+// presignPost sign a key prefix, letting the browser choose any key below it instead of this one.
 const checkKey = (key) => {
-  if (typeof key === 'string' && key.length >= 1 && key.length <= 512) return key
-  throw new HttpError(400, 'key must be 1..512 characters')
+  if (typeof key !== 'string' || key.length < 1 || key.length > 512) throw new HttpError(400, 'key must be 1..512 characters')
+  if (/[\0-\x1f\x7f-\x9f]/.test(key) || key.includes('${filename}')) throw new HttpError(400, 'key must not contain control characters or "${filename}"')
+  return key
 }
 
 // Uploads stay under the user's prefix: s3ObjectUrl throws (400) for a "." or ".." segment such as "../bob/x.png",
 // which no URL can address (presignPost alone would sign it: S3 takes a POST's key literally).
-async function presignUpload(prefix, { key, contentType, mode = 'post' } = {}) {
+async function presignUpload(prefix, { key, contentType, mode = 'post' }) {
   const location = { ...storage, key: prefix + checkKey(key) }
   s3ObjectUrl(location)
   if (mode === 'post') {
@@ -80,9 +101,15 @@ async function presignDownload(prefix, key) {
 }
 
 const server = createServer(async (req, res) => {
-  const send = (status, type, body) => res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body)
+  const send = (status, type, body) => {
+    const headers = { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' }
+    if (!req.complete) headers.connection = 'close' // a body left unread (too large, or not read at all) is never read
+    res.writeHead(status, headers).end(body)
+  }
   try {
     if (req.method === 'GET' && (req.url === '/' || req.url === '/index.html')) return send(200, 'text/html; charset=utf-8', page)
+    // Origin-form targets only: "GET http://x/downloads" or "OPTIONS *" are not paths of this server.
+    if (!req.url.startsWith('/') || req.url.startsWith('//')) throw new HttpError(400, 'bad request target')
     const url = new URL(`http://host${req.url}`)
     if (req.method === 'POST' && url.pathname === '/uploads') return send(200, 'application/json', JSON.stringify(await presignUpload(prefixOf(req), await readJson(req))))
     if (req.method === 'GET' && url.pathname === '/downloads') return send(200, 'application/json', JSON.stringify(await presignDownload(prefixOf(req), url.searchParams.get('key'))))
