@@ -33,8 +33,11 @@ Credentials, as the AWS CLI resolves them: --profile; AWS_ACCESS_KEY_ID / AWS_SE
 AWS_PROFILE; ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
 Static keys only: credential_process, SSO, assumed roles and instance metadata are not supported.`
 
-/** A usage error: one line on stderr, exit code 2. */
+/** A usage error: one line on stderr, exit code 2. User-controlled text in its message is quoted with JSON.stringify. */
 class UsageError extends Error {}
+
+/** Escape what JSON.stringify leaves raw (DEL, C1 controls, U+2028/U+2029) and any line break, so an error is one stderr line. */
+const oneLine = (s: string): string => s.replace(/[\0-\x1f\x7f-\x9f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -70,7 +73,7 @@ function parseArgs(argv: readonly string[]): Args {
         flags.set(name, ['true'])
         continue
       }
-      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option --${name}; see --help`)
+      if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${JSON.stringify(`--${name}`)}; see --help`)
       const value = eq < 0 ? argv[++i] : arg.slice(eq + 1)
       if (value === undefined) throw new UsageError(`--${name} needs a value`)
       flags.set(name, [...(flags.get(name) ?? []), value])
@@ -81,39 +84,106 @@ function parseArgs(argv: readonly string[]): Args {
 
 const flag = (args: Args, name: string): string | undefined => args.flags.get(name)?.at(-1)
 
-/** An INI file as the AWS CLI reads it: `[section]`, `key = value`, full-line `#`/`;` comments, indented sub-keys. */
-function parseIni(text: string): Map<string, Map<string, string>> {
-  const sections = new Map<string, Map<string, string>>()
-  let current: Map<string, string> | undefined
-  let parent: string | undefined
-  for (const raw of text.split(/\r?\n/)) {
-    if (/^\s*([#;].*)?$/.test(raw)) continue
-    const section = /^\s*\[\s*([^\]]+?)\s*\]\s*$/.exec(raw)
-    if (section) {
-      current = sections.get(section[1]!) ?? new Map<string, string>()
-      sections.set(section[1]!, current)
-      parent = undefined
-      continue
-    }
-    const kv = /^(\s*)([^=]+?)\s*=\s*(.*?)\s*$/.exec(raw)
-    if (!kv || !current) continue
-    if (kv[1] !== '' && parent !== undefined) {
-      current.set(`${parent}.${kv[2]}`, kv[3]!) // nested, e.g. "s3 =" then "  addressing_style = path"
-    } else {
-      current.set(kv[2]!, kv[3]!)
-      parent = kv[3] === '' ? kv[2] : undefined
-    }
-  }
-  return sections
+/** A parsed INI file: each section's keys (lower-cased) with the lines of their values; [DEFAULT]'s keys apart. */
+interface Ini {
+  sections: Map<string, Map<string, string[]>>
+  defaults: Map<string, string[]>
 }
 
-function readIni(path: string): Map<string, Map<string, string>> | undefined {
-  try {
-    return parseIni(readFileSync(path, 'utf8'))
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined
-    throw new UsageError(`cannot read ${path}: ${(e as Error).message}`)
+/**
+ * An INI file as botocore reads it (Python's `configparser.RawConfigParser`, then botocore's nested `s3 =` blocks).
+ * `#`/`;` full-line comments only (a `;` or `#` after a value is part of it); `[section]` (the name is what lies
+ * between the first `[` and the last `]`, trimmed; the case is kept; text after the `]` is ignored);
+ * `key = value` or `key: value`, split at the first `=` or `:`, trimmed, the key lower-cased; a line indented deeper
+ * than its key continues the value (joined with "\n"); a key whose value is empty and continued, such as `s3 =` then
+ * `  addressing_style = path`, holds sub-keys, stored as `s3.addressing_style` (sub-key case kept, as in botocore);
+ * `[DEFAULT]` gives every other section of the file its keys. Where botocore rejects the whole file we are lenient:
+ * lines with no `=` or `:`, an empty key, or before any section are ignored; a repeated section is merged and a
+ * repeated key's last value wins. Linear time: no regular expressions.
+ */
+function parseIni(text: string): Ini {
+  const sections = new Map<string, Map<string, string[]>>()
+  const defaults = new Map<string, string[]>()
+  let current: Map<string, string[]> | undefined
+  let value: string[] | undefined // the lines of the last key's value, while a deeper-indented line may continue it
+  let indent = 0 // the last key's indentation
+  let blanks = 0 // blank lines since the last line of `value`: kept in it if a continuation line follows
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start)
+    if (end < 0) end = text.length
+    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end)
+    start = end + 1
+    const stripped = line.trim()
+    if (stripped === '') {
+      blanks++
+      continue
+    }
+    const c = stripped.charCodeAt(0)
+    if (c === 35 /* # */ || c === 59 /* ; */) continue
+    const lineIndent = line.length - line.trimStart().length
+    if (value && lineIndent > indent) {
+      // As lines.join('\n') would give for `blanks` blank lines before this one; trailing blank lines are dropped.
+      if (blanks > 0) value.push('\n'.repeat(blanks - 1))
+      value.push(stripped)
+      blanks = 0
+      continue
+    }
+    const close = c === 91 /* [ */ ? stripped.lastIndexOf(']') : -1
+    if (close > 1) {
+      const name = stripped.slice(1, close).trim()
+      current = name === 'DEFAULT' ? defaults : (sections.get(name) ?? new Map<string, string[]>())
+      if (current !== defaults) sections.set(name, current)
+      value = undefined
+      continue
+    }
+    if (!current) continue
+    const eq = stripped.indexOf('=')
+    const colon = stripped.indexOf(':')
+    const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon)
+    const key = at < 0 ? '' : stripped.slice(0, at).trimEnd().toLowerCase()
+    if (key === '') continue
+    value = [stripped.slice(at + 1).trimStart()]
+    current.set(key, value)
+    indent = lineIndent
+    blanks = 0
   }
+  return { sections, defaults }
+}
+
+/** One section with `[DEFAULT]`'s keys under its own, flattened: nested sub-keys as `parent.sub`; undefined if absent. */
+function iniSection(ini: Ini | undefined, name: string): Map<string, string> | undefined {
+  const own = ini?.sections.get(name)
+  if (!ini || !own) return undefined
+  const flat = new Map<string, string>()
+  const add = (key: string, lines: string[]) => {
+    // The lines are trimmed and the last is not blank. As in botocore, an empty value continued by other lines holds sub-keys.
+    if (lines.length === 1 || lines[0] !== '') {
+      flat.set(key, lines.join('\n'))
+      return
+    }
+    flat.set(key, '') // e.g. "s3 =" then "  addressing_style = path"
+    for (const sub of lines) {
+      const eq = sub.indexOf('=')
+      if (eq >= 0) flat.set(`${key}.${sub.slice(0, eq).trimEnd()}`, sub.slice(eq + 1).trimStart())
+    }
+  }
+  for (const [key, lines] of ini.defaults) if (!own.has(key)) add(key, lines)
+  for (const [key, lines] of own) add(key, lines)
+  return flat
+}
+
+function readIni(path: string): Ini | undefined {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    const { code, syscall, message } = e as NodeJS.ErrnoException
+    if (code === 'ENOENT') return undefined
+    // Node's message is "<CODE>: <description>, <syscall>[ '<path>']": keep what precedes the syscall, not the raw path.
+    const cut = syscall ? message.indexOf(`, ${syscall}`) : -1
+    throw new UsageError(`cannot read ${JSON.stringify(path)}: ${cut > 0 ? message.slice(0, cut) : JSON.stringify(message)}`)
+  }
+  return parseIni(text)
 }
 
 interface Resolved {
@@ -133,13 +203,13 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
   const configFile = env['AWS_CONFIG_FILE'] ?? join(home, '.aws', 'config')
   const creds = readIni(credentialsFile)
   const config = readIni(configFile)
-  const fromCredentials = creds?.get(profile)
+  const fromCredentials = iniSection(creds, profile)
   // As in the AWS CLI, a named profile's config section is [profile NAME]; a bare [NAME] there is not a profile.
-  const fromConfig = config?.get(profile === 'default' ? 'default' : `profile ${profile}`)
+  const fromConfig = iniSection(config, profile === 'default' ? 'default' : `profile ${profile}`)
   const profileNamed = explicitProfile !== undefined || env['AWS_PROFILE'] !== undefined || env['AWS_DEFAULT_PROFILE'] !== undefined
   if (profileNamed && !fromCredentials && !fromConfig) {
     throw new UsageError(
-      `profile "${profile}" not found in ${credentialsFile} or ${configFile}; check the name (--profile / AWS_PROFILE) or create it with \`aws configure --profile ${profile}\``,
+      `profile ${JSON.stringify(profile)} not found in ${JSON.stringify(credentialsFile)} or ${JSON.stringify(configFile)}; check the name (--profile / AWS_PROFILE) or create it with \`aws configure --profile ${JSON.stringify(profile)}\``,
     )
   }
 
@@ -161,7 +231,7 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
     const found = UNSUPPORTED.filter((k) => fromConfig?.has(k) || fromCredentials?.has(k))
     if (found.length) {
       throw new UsageError(
-        `profile "${profile}" uses ${found.join(', ')}, which sigv4-presign does not support (static keys only); export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (e.g. from \`aws configure export-credentials --profile ${profile} --format env\`)`,
+        `profile ${JSON.stringify(profile)} uses ${found.join(', ')}, which sigv4-presign does not support (static keys only); export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (e.g. from \`aws configure export-credentials --profile ${JSON.stringify(profile)} --format env\`)`,
       )
     }
     throw new UsageError(
@@ -179,7 +249,7 @@ function parseExpires(args: Args): number | undefined {
   const text = flag(args, 'expires-in')
   if (text === undefined) return undefined
   if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 604800) {
-    throw new UsageError(`--expires-in must be a whole number of seconds in 1..604800 (7 days), got "${text}"`)
+    throw new UsageError(`--expires-in must be a whole number of seconds in 1..604800 (7 days), got ${JSON.stringify(text)}`)
   }
   return Number(text)
 }
@@ -188,7 +258,7 @@ function parseHeaders(args: Args): Array<[string, string]> {
   const headers: Array<[string, string]> = []
   for (const h of args.flags.get('header') ?? []) {
     const i = h.indexOf(':')
-    if (i <= 0) throw new UsageError(`--header must look like 'Name: value', got "${h}"`)
+    if (i <= 0) throw new UsageError(`--header must look like 'Name: value', got ${JSON.stringify(h)}`)
     headers.push([h.slice(0, i).trim(), h.slice(i + 1).trim()])
   }
   const contentType = flag(args, 'content-type')
@@ -215,7 +285,7 @@ function output(result: PresignResult, json: boolean): string {
 
 async function presignS3Command(uri: string, args: Args, env: Env, home: string): Promise<string> {
   const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)
-  if (!m) throw new UsageError(`"${uri}" is not an S3 object URI; write s3://BUCKET/KEY (the key may contain "/")`)
+  if (!m) throw new UsageError(`${JSON.stringify(uri)} is not an S3 object URI; write s3://BUCKET/KEY (the key may contain "/")`)
   const conf = resolveConfig(args, env, home)!
   if (!conf.region) throw new UsageError('no region; pass --region REGION or set AWS_REGION (or region in ~/.aws/config)')
   const disposition = flag(args, 'response-content-disposition')
@@ -320,14 +390,14 @@ async function run(argv: readonly string[], env: Env, io: { out: (s: string) => 
     if (first === 'url') io.out(await presignUrlCommand(second, args, env, home))
     else if (first === 'explain') io.out(await explainCommand(second, args, env, home, now))
     else if (first.startsWith('s3://')) io.out(await presignS3Command(first, args, env, home))
-    else throw new UsageError(`unknown command "${first}"; expected s3://BUCKET/KEY, url or explain (see --help)`)
+    else throw new UsageError(`unknown command ${JSON.stringify(first)}; expected s3://BUCKET/KEY, url or explain (see --help)`)
     return 0
   } catch (e) {
     if (e instanceof UsageError || e instanceof PresignError) {
-      io.err(`sigv4-presign: ${e.message}`)
+      io.err(`sigv4-presign: ${oneLine(e.message)}`)
       return 2
     }
-    io.err(`sigv4-presign: unexpected error: ${(e as Error).message}`)
+    io.err(`sigv4-presign: unexpected error: ${oneLine((e as Error).message)}`)
     return 1
   }
 }

@@ -75,6 +75,44 @@ print(dict(parse_qsl(urlsplit(req.url).query))['X-Amz-Signature'])
   return r.stdout.trim()
 }
 
+interface Botocore {
+  accessKey?: string | null
+  secretKey?: string | null
+  region?: string | null
+  s3?: unknown
+  error?: string
+}
+
+/** What botocore (the AWS CLI's library) resolves from the files in `home` for `profile`; undefined without python3/botocore. */
+function botocoreProfile(profile?: string): Botocore | undefined {
+  const script = `
+import json, botocore.session
+try:
+    s = botocore.session.Session()
+    c = s.get_credentials()
+    cfg = s.get_scoped_config()
+    print(json.dumps({'accessKey': c and c.access_key, 'secretKey': c and c.secret_key, 'region': cfg.get('region'), 's3': cfg.get('s3')}))
+except Exception as e:
+    print(json.dumps({'error': type(e).__name__}))
+`
+  const env: Record<string, string> = { PATH: process.env['PATH'] ?? '', HOME: home, AWS_EC2_METADATA_DISABLED: 'true' }
+  if (profile !== undefined) env['AWS_PROFILE'] = profile
+  const r = spawnSync('python3', ['-c', script], { env, encoding: 'utf8', timeout: 20_000 })
+  if (r.status !== 0) {
+    if (process.env['CI']) throw new Error(`python3/botocore failed: ${r.stderr}`)
+    console.warn(`!!! python3 with botocore unavailable, skipping the botocore cross-check: ${r.stderr.split('\n').at(-2)}`)
+    return undefined
+  }
+  return JSON.parse(r.stdout) as Botocore
+}
+
+/** Our CLI and botocore resolve the same access key id and region for `profile` (or both find no credentials). */
+function sameAsBotocore(profile: string | undefined, expected: Botocore) {
+  const boto = botocoreProfile(profile)
+  if (boto === undefined) return
+  expect(boto).toMatchObject(expected)
+}
+
 describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
   test('README first command: env credentials, s3://bucket/key, --expires-in 60', async () => {
     const r = run(['s3://examplebucket/test.txt', '--expires-in', '60'], { ...ENV_KEYS, AWS_REGION: 'us-east-1' })
@@ -175,6 +213,115 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(run(['s3://bucket/k', '--region', 'us-east-1'], both).out).toMatch(/^http:\/\/127\.0\.0\.1:9002\/bucket\/k\?/)
   })
 
+  // The INI rules below are botocore's (Python's RawConfigParser); each test shows a case where the old parser differed.
+  test('INI: option names are lower-cased, section names keep their case, as in botocore', async () => {
+    writeAws({
+      credentials: '[Dev]\nAWS_ACCESS_KEY_ID = AKIAUPPER\nAws_Secret_Access_Key = FILESECRET-upper\n',
+      config: '[profile Dev]\nREGION = eu-west-1\n',
+    })
+    const r = run(['s3://b/k', '--profile', 'Dev'])
+    expect(r.code).toBe(0)
+    expect(q(r.out, 'X-Amz-Credential')).toMatch(/^AKIAUPPER\/\d{8}\/eu-west-1\//)
+    expect(await verifies(r.out, 'FILESECRET-upper')).toBe(true)
+    sameAsBotocore('Dev', { accessKey: 'AKIAUPPER', secretKey: 'FILESECRET-upper', region: 'eu-west-1' })
+    expect(run(['s3://b/k', '--profile', 'dev']).err).toMatch(/profile "dev" not found/)
+    sameAsBotocore('dev', { error: 'ProfileNotFound' })
+  })
+
+  test('INI: nested sub-keys may be tab-indented; their names keep their case; same-indent lines are not nested', () => {
+    writeAws({
+      credentials: '[tab]\naws_access_key_id = AKIATAB\naws_secret_access_key = FILESECRET\n[upper]\naws_access_key_id = AKIAUP\naws_secret_access_key = FILESECRET\n[flat]\naws_access_key_id = AKIAFLAT\naws_secret_access_key = FILESECRET\n',
+      config:
+        '[profile tab]\nregion = us-east-1\ns3 =\n\taddressing_style = path\n' +
+        '[profile upper]\nregion = us-east-1\nS3 =\n  Addressing_Style = path\n' +
+        '[profile flat]\n  s3 =\n  addressing_style = path\nregion = us-east-1\n',
+    })
+    const pathStyle = /^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/k\?/
+    expect(run(['s3://bucket/k', '--profile', 'tab']).out).toMatch(pathStyle)
+    sameAsBotocore('tab', { s3: { addressing_style: 'path' } })
+    // botocore lower-cases "S3" but not the sub-key: it reads {'Addressing_Style': 'path'} and so keeps virtual-hosted style.
+    expect(run(['s3://bucket/k', '--profile', 'upper']).out).toMatch(/^https:\/\/bucket\.s3\.us-east-1\.amazonaws\.com\/k\?/)
+    sameAsBotocore('upper', { s3: { Addressing_Style: 'path' } })
+    // "  s3 =" then a line at the same indentation: s3 is empty and addressing_style a key of its own.
+    expect(run(['s3://bucket/k', '--profile', 'flat']).out).toMatch(/^https:\/\/bucket\.s3\.us-east-1\.amazonaws\.com\/k\?/)
+    sameAsBotocore('flat', { s3: '', region: 'us-east-1' })
+  })
+
+  test('INI: [DEFAULT] gives its keys to every section of its file and is not a profile itself', () => {
+    writeAws({
+      credentials: '[DEFAULT]\naws_access_key_id = AKIADEFSECT\naws_secret_access_key = FILESECRET\n[dev]\n',
+      config: '[DEFAULT]\nregion = ap-northeast-1\n[profile dev]\n',
+    })
+    expect(q(run(['s3://b/k', '--profile', 'dev']).out, 'X-Amz-Credential')).toMatch(/^AKIADEFSECT\/\d{8}\/ap-northeast-1\//)
+    sameAsBotocore('dev', { accessKey: 'AKIADEFSECT', region: 'ap-northeast-1' })
+    expect(run(['s3://b/k', '--profile', 'DEFAULT']).err).toMatch(/profile "DEFAULT" not found/)
+    sameAsBotocore('DEFAULT', { error: 'ProfileNotFound' })
+    const none = run(['s3://b/k', '--region', 'us-east-1'])
+    expect(none.code).toBe(2)
+    expect(none.err).toMatch(/no AWS credentials found/)
+    sameAsBotocore(undefined, { accessKey: null, region: null })
+  })
+
+  test('INI: "key: value", text after a [section] header, ";"/"#" and "=" inside values, as in botocore', async () => {
+    writeAws({
+      credentials: '[default] # work account\naws_access_key_id: AKIACOLON\naws_secret_access_key = FILESECRET=x==\n[inline]\naws_access_key_id = AKIAINLINE\naws_secret_access_key = FILESECRET ; # not a comment\n',
+      config: '[default] ; the default\nregion: us-east-1\n[profile inline]\nregion = us-east-1\n',
+    })
+    const d = run(['s3://b/k'])
+    expect(d.code).toBe(0)
+    expect(q(d.out, 'X-Amz-Credential')).toMatch(/^AKIACOLON\/\d{8}\/us-east-1\//)
+    expect(await verifies(d.out, 'FILESECRET=x==')).toBe(true)
+    sameAsBotocore(undefined, { accessKey: 'AKIACOLON', secretKey: 'FILESECRET=x==', region: 'us-east-1' })
+    const i = run(['s3://b/k', '--profile', 'inline'])
+    expect(await verifies(i.out, 'FILESECRET ; # not a comment')).toBe(true)
+    sameAsBotocore('inline', { secretKey: 'FILESECRET ; # not a comment' })
+  })
+
+  test('INI: a line indented deeper than its key continues the value, as in botocore', async () => {
+    writeAws({
+      // botocore reads aws_access_key_id = "AKIACONT\naws_secret_access_key = FILESECRET" and no secret.
+      credentials: '[default]\naws_access_key_id = AKIACONT\n    aws_secret_access_key = FILESECRET\n[even]\n  aws_access_key_id = AKIAEVEN\n  aws_secret_access_key = FILESECRET-even\n',
+      config: '[default]\nregion = us-east-1\n[profile even]\nregion = us-east-1\n',
+    })
+    const r = run(['s3://b/k'])
+    expect(r.code).toBe(2)
+    expect(r.err).toMatch(/no AWS credentials found/)
+    sameAsBotocore(undefined, { error: 'PartialCredentialsError' })
+    // Keys indented alike are separate keys.
+    const even = run(['s3://b/k', '--profile', 'even'])
+    expect(q(even.out, 'X-Amz-Credential')).toMatch(/^AKIAEVEN\//)
+    expect(await verifies(even.out, 'FILESECRET-even')).toBe(true)
+    sameAsBotocore('even', { accessKey: 'AKIAEVEN' })
+  })
+
+  test('user-controlled text in an error is JSON-quoted: a "\\n" in it cannot split or forge stderr lines', () => {
+    const forged = 'x" not found\nsigv4-presign: forged line'
+    const p = run(['s3://b/k', '--profile', 'a\nb'])
+    expect(p.code).toBe(2)
+    expect(p.err.split('\n')).toHaveLength(1)
+    expect(p.err).toContain('profile "a\\nb" not found')
+    expect(p.err).toContain('--profile "a\\nb"')
+    const dir = join(home, 'a\nb')
+    mkdirSync(dir)
+    const cases: Array<[string[], Record<string, string>, string]> = [
+      [['s3://b/k', '--profile', forged], {}, JSON.stringify(forged)],
+      [['s3://b/k'], { AWS_PROFILE: 'a\r\nb' }, '"a\\r\\nb"'],
+      [['s3://b/k', `--x\ny`], ENV_KEYS, '"--x\\ny"'],
+      [['list\nx'], ENV_KEYS, '"list\\nx"'],
+      [['s3://b\n'], ENV_KEYS, '"s3://b\\n"'],
+      [['s3://b/k', '--region', 'r', '--expires-in', '1\n2'], ENV_KEYS, '"1\\n2"'],
+      [['url', 'https://h/', '--service', 's', '--region', 'r', '--header', 'x\ny'], ENV_KEYS, '"x\\ny"'],
+      [['s3://b/k', '--region', 'r'], { AWS_SHARED_CREDENTIALS_FILE: dir }, JSON.stringify(dir)], // EISDIR
+      [['s3://b/k', '--profile', 'p\u0085\u2028'], {}, '"p\\u0085\\u2028"'],
+    ]
+    for (const [args, env, quoted] of cases) {
+      const r = run(args, env)
+      expect(r.code).toBe(2)
+      expect(r.err.split(/\r?\n|\r|\u0085|\u2028|\u2029/)).toHaveLength(1)
+      expect(r.err).toContain(quoted)
+    }
+  })
+
   test('explain: under two minutes left is shown in seconds', async () => {
     const url = await presign({ url: 'https://b.s3.us-east-1.amazonaws.com/k' }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', expiresIn: 100 })
     expect(run(['explain', url], ENV_KEYS).out).toMatch(/time left:\s+(9\d|100) s\n/)
@@ -189,7 +336,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     ['unknown profile', ['s3://b/k', '--profile', 'ghost'], {}, /profile "ghost" not found/],
     ['unknown AWS_PROFILE', ['s3://b/k'], { AWS_PROFILE: 'ghost' }, /profile "ghost" not found/],
     ['no region', ['s3://b/k'], ENV_KEYS, /no region; pass --region/],
-    ['unknown option', ['s3://b/k', '--frobnicate'], ENV_KEYS, /unknown option --frobnicate/],
+    ['unknown option', ['s3://b/k', '--frobnicate'], ENV_KEYS, /unknown option "--frobnicate"/],
     ['unknown command', ['list'], ENV_KEYS, /unknown command "list"/],
     ['url without --service', ['url', 'https://h/'], ENV_KEYS, /url needs --service/],
     ['bad header', ['url', 'https://h/', '--service', 'x', '--region', 'r', '--header', 'nocolon'], ENV_KEYS, /--header must look like 'Name: value'/],
