@@ -333,7 +333,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
           )
         }
       }
-      rules.push(...parsed)
+      for (const r of parsed) rules.push(r) // a loop: a spread of 200,000 rules overflows the stack
       conditions.push(Array.isArray(cond) ? ([...cond] as unknown as PostPolicyCondition) : { ...(cond as Record<string, string>) })
     })
   }
@@ -341,8 +341,12 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   // ---- consistency: no two rules that no value can satisfy -------------------------------------
   const ranges = rules.filter((r): r is Rule & { op: 'range' } => r.op === 'range')
   if (ranges.length > 1) {
-    const lo = Math.max(...ranges.map((r) => r.min))
-    const hi = Math.min(...ranges.map((r) => r.max))
+    let lo = 0
+    let hi = Infinity
+    for (const r of ranges) {
+      lo = Math.max(lo, r.min)
+      hi = Math.min(hi, r.max)
+    }
     if (lo > hi) throw new PresignError('InvalidOption', ranges[ranges.length - 1]!.source, `content-length ranges do not overlap (min ${lo} > max ${hi}); no upload could satisfy them`)
   }
   const fieldRules = rules.filter((r): r is Rule & { op: 'eq' | 'starts-with' } => r.op !== 'range')
@@ -601,6 +605,47 @@ const isBlob = (v: unknown): v is BlobLike =>
 /** `["op", "$name", "value"]` as S3 prints a condition. */
 const show = (op: string, name: string, value: string): string => `[${JSON.stringify(op)}, ${JSON.stringify('$' + name)}, ${JSON.stringify(value)}]`
 
+/** The fields of a form, by lower-cased name, and its file entry: everything up to the first `file`, as S3 reads it. */
+interface ReadForm {
+  readonly form: Map<string, { name: string; value: string }>
+  readonly file: PostFileEntry | undefined
+}
+
+/** Read the form's entries (a `FormData`, `[name, value]` pairs or a plain object); any oddity is `MalformedForm`. */
+function readForm(raw: unknown): ReadForm | VerifyPostFailure {
+  if (raw === null || typeof raw !== 'object') return malformedForm('The form has no fields')
+  const form = new Map<string, { name: string; value: string }>()
+  let fieldBytes = 0
+  let index = 0
+  try {
+    const entries = Symbol.iterator in raw ? (raw as Iterable<unknown>) : Object.entries(raw as Record<string, unknown>)
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || entry.length < 2 || typeof entry[0] !== 'string') return malformedForm('The form fields must be [name, value] pairs')
+      const [name, value] = entry as [string, unknown]
+      const lower = name.toLowerCase()
+      const shown = JSON.stringify(name.slice(0, 64))
+      // S3 takes the first `file` as the upload, text or binary, and ignores every field after it.
+      if (lower === 'file') {
+        if (typeof value === 'string') return { form, file: { name, index, value, size: utf8Length(value) } }
+        if (isBlob(value) && isInt(value.size)) return { form, file: { name, index, value: value as unknown as Blob, size: value.size } }
+        return malformedForm(`The form field ${shown} is neither text nor a file of a whole number of bytes`)
+      }
+      if (typeof value !== 'string') return malformedForm(`The form field ${shown} is not text`)
+      if (form.has(lower)) return malformedForm(`The form field ${shown} appears more than once`)
+      fieldBytes += utf8Length(name) + utf8Length(value)
+      if (fieldBytes > MAX_FIELD_BYTES) {
+        return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.')
+      }
+      form.set(lower, { name, value })
+      index++
+    }
+  } catch {
+    // A broken iterator or an entry that throws when read: not a form any HTTP stack produces.
+    return malformedForm('The form fields must be [name, value] pairs')
+  }
+  return { form, file: undefined }
+}
+
 /**
  * Verify a browser POST upload the way S3 does, for gateways and S3-compatible servers:
  * the `x-amz-*` fields and credential scope, the signature (HMAC-SHA256 of the base64
@@ -627,38 +672,12 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
   const lookup = checkLookup(options.credentials)
   const nowMs = checkNow(options.now)
   const regions = checkAccepted(options.region, 'options.region')
-  const services = checkAccepted(options.service ?? 's3', 'options.service')
+  const services = checkAccepted(options.service === undefined ? 's3' : options.service, 'options.service')
   if (request === null || typeof request !== 'object') return malformedForm('The request is not a form')
 
-  // ---- collect the fields: everything before the first `file` entry, which is the file ---------
-  const form = new Map<string, { name: string; value: string }>()
-  let file: PostFileEntry | undefined
-  let fieldBytes = 0
-  const raw = request.fields as unknown
-  if (raw === null || typeof raw !== 'object') return malformedForm('The form has no fields')
-  const entries: Iterable<readonly [unknown, unknown]> =
-    Symbol.iterator in raw ? (raw as Iterable<readonly [unknown, unknown]>) : Object.entries(raw as Record<string, unknown>)
-  let index = 0
-  for (const entry of entries) {
-    if (!Array.isArray(entry) || entry.length < 2 || typeof entry[0] !== 'string') return malformedForm('The form fields must be [name, value] pairs')
-    const [name, value] = entry as [string, unknown]
-    const lower = name.toLowerCase()
-    if (lower === 'file') {
-      // S3 takes the first `file` as the upload, text or binary, and ignores every field after it.
-      if (typeof value === 'string') file = { name, index, value, size: utf8Length(value) }
-      else if (isBlob(value)) file = { name, index, value: value as unknown as Blob, size: value.size }
-      else return malformedForm(`The form field ${JSON.stringify(name)} is neither text nor a file`)
-      break
-    }
-    if (typeof value !== 'string') return malformedForm(`The form field ${JSON.stringify(name.slice(0, 64))} is not text`)
-    if (form.has(lower)) return malformedForm(`The form field ${JSON.stringify(name.slice(0, 64))} appears more than once`)
-    fieldBytes += utf8Length(name) + utf8Length(value)
-    if (fieldBytes > MAX_FIELD_BYTES) {
-      return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.')
-    }
-    form.set(lower, { name, value })
-    index++
-  }
+  const read = readForm(request.fields)
+  if ('ok' in read) return read
+  const { form, file } = read
   const get = (lower: string): string | undefined => form.get(lower)?.value
 
   let fileSize = request.fileSize
@@ -728,7 +747,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
   if (expiration === undefined) return invalidPolicy('Policy missing expiration.')
   const em = typeof expiration === 'string' ? EXPIRATION.exec(expiration) : null
   const wholeSeconds = em ? utcMs(em[1]!, em[2]!, em[3]!, em[4]!, em[5]!, em[6]!) : undefined
-  if (wholeSeconds === undefined) return invalidPolicy(`Invalid 'expiration' value: ${JSON.stringify(expiration).slice(0, 80)}`)
+  if (wholeSeconds === undefined) return invalidPolicy(`Invalid 'expiration' value: ${showCondition(expiration).slice(0, 80)}`)
   const expiresAtMs = wholeSeconds + Math.floor(Number('0' + (em![7] ?? '')) * 1000)
   if (!Array.isArray(conditions)) return invalidPolicy('Policy missing conditions.')
 
@@ -781,6 +800,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     if (fileSize < min) return failPost('EntityTooSmall', 'EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size')
   }
 
+  if (request.filename !== undefined && typeof request.filename !== 'string') return malformedForm('The file name must be a string')
   const fileName = request.filename ?? (file && typeof (file.value as BlobLike).name === 'string' ? ((file.value as BlobLike).name as string) : undefined)
   const filename = fileName === undefined ? undefined : baseName(fileName)
   const parts = keyValue.split(FILENAME)

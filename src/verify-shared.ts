@@ -21,11 +21,24 @@ export function checkLookup(lookup: unknown): CredentialsLookup {
  * no malformed result can ever become a signing key that anyone could reproduce.
  */
 export async function lookUp(lookup: CredentialsLookup, accessKeyId: string): Promise<Credentials | undefined> {
-  const found: unknown = await lookup(accessKeyId)
+  // The lookup's own failure (a throw, a rejected promise) propagates: that is a server error, not a bad request.
+  const result: unknown = lookup(accessKeyId)
+  const promise = isPromise(result)
+  if (promise === undefined) return undefined // a result that throws when read (a Proxy) is no credential
+  const found: unknown = promise ? await result : result
   if (found === null || typeof found !== 'object') return undefined
   try {
     const creds = checkCredentials(found as Credentials)
     return creds.accessKeyId === accessKeyId ? creds : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Is `value` a promise (or another thenable)? `undefined` when merely looking throws. */
+function isPromise(value: unknown): boolean | undefined {
+  try {
+    return value instanceof Promise || (value !== null && typeof value === 'object' && typeof (value as PromiseLike<unknown>).then === 'function')
   } catch {
     return undefined
   }

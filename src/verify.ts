@@ -1,6 +1,6 @@
 import { type HeadersInput, type QueryParam, canonicalRequest, canonicalUri, formatCanonicalHeaders, joinCanonicalQuery, parseQuery } from './canonical-request.js'
 import { EMPTY_SHA256, hmac, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
-import { PresignError, checkBoolean, fail as failOption } from './errors.js'
+import { checkBoolean, fail as failOption } from './errors.js'
 import { ALGORITHM_V4A, HOST_PORT, URL_PARTS, checkPayloadHash } from './presign.js'
 import { derToP1363, parseRegionSet, v4aKeys } from './sigv4a.js'
 import { signingKey } from './signing-key.js'
@@ -154,9 +154,14 @@ function receivedHeaders(input: VerifyRequest['headers']): { map: Map<string, st
     }
   }
   if (input && typeof input === 'object') {
-    if (Symbol.iterator in input) {
-      for (const entry of input as Iterable<unknown>) if (Array.isArray(entry)) add(entry[0], entry[1])
-    } else for (const name of Object.keys(input)) add(name, (input as Record<string, unknown>)[name])
+    try {
+      if (Symbol.iterator in input) {
+        for (const entry of input as Iterable<unknown>) if (Array.isArray(entry)) add(entry[0], entry[1])
+      } else for (const name of Object.keys(input)) add(name, (input as Record<string, unknown>)[name])
+    } catch {
+      // A broken iterator or a getter that throws: the caller passed something no HTTP stack produces.
+      failOption('InvalidOption', 'request.headers', 'must be a plain object, [name, value] pairs or a Headers object')
+    }
   }
   return { map, bytes }
 }
@@ -323,7 +328,8 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     return malformed('The request path is not valid')
   }
   const creq = canonicalRequest({
-    method: method.toUpperCase(),
+    // ASCII letters only are upper-cased: 'poſt'.toUpperCase() is 'POST', and no such method was ever signed.
+    method: /^[A-Za-z]+$/.test(method) ? method.toUpperCase() : method,
     canonicalUri: uri,
     canonicalQuery: joinCanonicalQuery(signedParams),
     canonicalHeaders: formatted.canonicalHeaders,
@@ -365,14 +371,14 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
 /** The options, validated: a bad option is a `PresignError`, never a raw `TypeError` or a silently wrong check. */
 function checkOptions(options: VerifyOptions) {
   checkObject(options, 'options', '{ credentials, region?, service?, ... }')
-  const skew = options.clockSkew ?? 900
-  if (typeof skew !== 'number' || !(skew >= 0)) throw new PresignError('InvalidOption', 'options.clockSkew', 'must be a number of seconds >= 0')
+  const skew = options.clockSkew === undefined ? 900 : options.clockSkew
+  if (typeof skew !== 'number' || !(skew >= 0) || skew === Infinity) failOption('InvalidOption', 'options.clockSkew', 'must be a finite number of seconds >= 0', skew)
   return {
     lookup: checkLookup(options.credentials),
     skew,
     nowMs: checkNow(options.now),
     regions: checkAccepted(options.region, 'options.region'),
-    services: checkAccepted(options.service ?? 's3', 'options.service'),
+    services: checkAccepted(options.service === undefined ? 's3' : options.service, 'options.service'),
     payloadHash: checkPayloadHash(options.payloadHash),
     signSessionToken: checkBoolean(options.signSessionToken, 'options.signSessionToken', true),
     // Their defaults depend on the URL's service; checked here, applied there.
