@@ -16,7 +16,7 @@ export default defineConfig([
   },
   {
     // The command line: the only code that may use Node built-ins; never imported by the library.
-    entry: { cli: 'src/cli.ts' },
+    entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],
     dts: false,
     clean: false,

@@ -19,9 +19,9 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import aws4 from 'aws4'
 import { AwsV4Signer } from 'aws4fetch'
 import { createPresigner, presign, presignMany, presignSync, verifyPresigned, type PresignOptions } from '../src/index.js'
-import { plan, prepare } from '../src/presign.js'
-import { sha256Hex } from '../src/sha256.js'
-import { stringToSign } from '../src/string-to-sign.js'
+import { plan, prepare } from '../src/sign/presign.js'
+import { sha256Hex } from '../src/core/sha256.js'
+import { stringToSign } from '../src/core/string-to-sign.js'
 
 // npm run bench runs from the project root.
 const project = process.cwd()

@@ -1,5 +1,5 @@
 /**
- * The S3 helper (src/s3.ts): `presignS3Detailed` against vectors/botocore-s3-client.json, generated
+ * The S3 helper (src/s3/object-url.ts): `presignS3Detailed` against vectors/botocore-s3-client.json, generated
  * from botocore's S3 client by scripts/gen-s3-vectors.py (no Python at test time: this reads the
  * JSON only), then the URL rules of `s3ObjectUrl` and its errors with explicit expectations.
  *

@@ -19,7 +19,7 @@ export interface SentRequest {
 
 /**
  * The equivalences under which a received request is still the signed one. S3 accepts each of them, and each was
- * checked against the source of `verifyPresigned` (src/verify.ts, src/canonical-request.ts, src/uri-encode.ts)
+ * checked against the source of `verifyPresigned` (src/verify/verify-presigned.ts, src/core/canonical-request.ts, src/core/uri-encode.ts)
  * before the property relies on it:
  *
  * (a) parameter order: the canonical query is sorted by key, then value (`joinCanonicalQuery`), and the X-Amz-*

@@ -5,9 +5,10 @@
  *
  * @internal
  */
-import { fail } from './errors.js'
-import type { Credentials, PresignOptions, PresignRequest } from './presign.js'
-import type { DateInput } from './time.js'
+import { fail } from '../core/errors.js'
+import type { Credentials } from '../core/credentials.js'
+import type { PresignOptions, PresignRequest } from '../sign/presign.js'
+import type { DateInput } from '../core/time.js'
 
 /** What every recipe needs: who signs, where, and when. */
 export interface ServiceTokenOptions {

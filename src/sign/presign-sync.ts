@@ -1,7 +1,8 @@
-import { type PresignOptions, type PresignRequest, type PresignResult, plan, prepare, result } from './presign.js'
-import { type HmacKey, hmac, hmacHex, hmacKey, sha256Hex } from './sha256.js'
-import { KeyCache } from './signing-key.js'
-import { stringToSign } from './string-to-sign.js'
+import { TERMINATOR } from '../core/constants.js'
+import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
+import { hmac, hmacHex, type HmacKey, hmacKey, sha256Hex } from '../core/sha256.js'
+import { KeyCache } from '../core/signing-key.js'
+import { stringToSign } from '../core/string-to-sign.js'
 
 const cache = /* @__PURE__ */ new KeyCache<HmacKey>()
 
@@ -9,7 +10,7 @@ const cache = /* @__PURE__ */ new KeyCache<HmacKey>()
 function signingKeySync(accessKeyId: string, secretAccessKey: string, day: string, region: string, service: string): HmacKey {
   return cache.get([accessKeyId, secretAccessKey, day, region, service], () => {
     let k = hmac(hmacKey('AWS4' + secretAccessKey), day)
-    for (const part of [region, service, 'aws4_request']) k = hmac(hmacKey(k), part)
+    for (const part of [region, service, TERMINATOR]) k = hmac(hmacKey(k), part)
     return hmacKey(k)
   })
 }

@@ -1,8 +1,9 @@
-import { PresignError, describe, fail } from './errors.js'
-import { presign } from './presign.js'
-import { presignSync } from './presign-sync.js'
-import { type Recipe, type ServiceTokenOptions, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, signing, toWss, withoutScheme } from './tokens.js'
-import { uriEncode } from './uri-encode.js'
+import { MAX_EXPIRES } from '../core/constants.js'
+import { describe, fail, PresignError } from '../core/errors.js'
+import { presign } from '../sign/presign.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing, toWss, withoutScheme } from './tokens.js'
+import { uriEncode } from '../core/uri-encode.js'
 
 /** Inputs of {@link iotWebSocketUrl}. */
 export interface IotWebSocketUrlOptions extends ServiceTokenOptions {
@@ -16,7 +17,7 @@ function iotRecipe(input: IotWebSocketUrlOptions): Recipe {
   const o = checkOptions(input)
   const endpoint = checkHostName(o['endpoint'], 'options.endpoint', 'abc123-ats.iot.us-east-1.amazonaws.com')
   const region = checkRegion(o['region'])
-  const expiresIn = checkExpiresIn(o['expiresIn'], 900, 604800, 'at most 7 days')
+  const expiresIn = checkExpiresIn(o['expiresIn'], 900, MAX_EXPIRES, 'at most 7 days')
   return {
     request: { url: `https://${endpoint}/mqtt` },
     // AWS IoT wants the session token out of the signature, appended after signing.

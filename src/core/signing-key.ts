@@ -1,3 +1,4 @@
+import { TERMINATOR } from './constants.js'
 import { hmac, importHmacKey, utf8 } from './crypto.js'
 
 /**
@@ -14,7 +15,7 @@ export async function deriveSigningKey(secretAccessKey: string, day: string, reg
 
 async function deriveRaw(secretAccessKey: string, day: string, region: string, service: string): Promise<ArrayBuffer> {
   let key: ArrayBuffer = await hmac(await importHmacKey(utf8('AWS4' + secretAccessKey)), day)
-  for (const part of [region, service, 'aws4_request']) key = await hmac(await importHmacKey(key), part)
+  for (const part of [region, service, TERMINATOR]) key = await hmac(await importHmacKey(key), part)
   return key
 }
 

@@ -1,8 +1,12 @@
-import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
-import { PresignError, describe, fail } from './errors.js'
-import { type PresignOptions, type PresignRequest, type PresignResult, ALGORITHM_V4A, plan, prepare, result } from './presign.js'
-import { cacheId } from './signing-key.js'
-import { uriEncode } from './uri-encode.js'
+import { checkKeySegments } from '../s3/keys.js'
+import { stringToSignV4a } from '../core/string-to-sign.js'
+import { MAX_REGIONS, REGION_PATTERN } from '../core/region-set.js'
+import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js'
+import { describe, fail, PresignError } from '../core/errors.js'
+import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
+import { ALGORITHM_V4A } from '../core/constants.js'
+import { cacheId } from '../core/signing-key.js'
+import { uriEncode } from '../core/uri-encode.js'
 
 /** Order of the P-256 group. */
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
@@ -135,17 +139,6 @@ export interface PresignV4aOptions extends Omit<PresignOptions, 'region'> {
   readonly regionSet: readonly string[] | '*'
 }
 
-const REGION_PATTERN = /^[a-z0-9*][a-z0-9*-]{0,62}$/
-/** At most this many regions in a region set, when signing and when verifying. */
-const MAX_REGIONS = 64
-
-/** @internal The regions of an `X-Amz-Region-Set` value (decoded), or `undefined` when it is not a valid, bounded list. */
-export function parseRegionSet(text: string): string[] | undefined {
-  if (text.length > MAX_REGIONS * 64) return undefined
-  const regions = text.split(',')
-  return regions.length <= MAX_REGIONS && regions.every((r) => REGION_PATTERN.test(r)) ? regions : undefined
-}
-
 function encodeRegionSet(regionSet: unknown): string {
   const field = 'options.regionSet'
   if (regionSet === '*') return '%2A'
@@ -170,7 +163,7 @@ export async function presignV4aDetailed(request: PresignRequest, options: Presi
   // The scope has no region; prepare() validates a placeholder one.
   const p = prepare(request, { ...options, region: 'aws-global' })
   const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)), regionSet)
-  const sts = ALGORITHM_V4A + '\n' + p.amzDate + '\n' + pl.credentialScope + '\n' + (await sha256Hex(pl.canonicalRequest))
+  const sts = stringToSignV4a(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
   const { privateKey } = await v4aKeys(p.accessKeyId, p.secretAccessKey)
   const der = p1363ToDer(new Uint8Array(await subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, utf8(sts))))
   return result(p, pl, sts, der)
@@ -204,9 +197,10 @@ export async function presignS3MultiRegion(
     fail('InvalidBucket', 'location.alias', 'must be a Multi-Region Access Point alias such as "mfzwi23gnjvgw.mrap"', alias)
   }
   const key = location.key
-  if (typeof key !== 'string' || key === '' || key.split('/').some((s) => s === '.' || s === '..')) {
-    throw new PresignError('InvalidKey', 'location.key', 'must be a non-empty key without "." or ".." segments')
+  if (typeof key !== 'string' || key === '') {
+    throw new PresignError('InvalidKey', 'location.key', 'must be a non-empty string')
   }
+  checkKeySegments(key, 'location.key')
   const url = `https://${alias}.accesspoint.s3-global.amazonaws.com/${uriEncode(key, true, 'location.key')}`
   return presignV4a({ method: options.method, url, headers: options.headers }, { ...options, service: 's3', regionSet: options.regionSet ?? '*' })
 }

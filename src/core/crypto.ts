@@ -40,3 +40,11 @@ export function hmac(key: CryptoKey, data: string): Promise<ArrayBuffer> {
 
 /** SHA-256 of the empty string: the payload hash of a request without a body. */
 export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
+
+/** @internal Compare two hex strings without an early exit. */
+export function equalHex(a: string, b: string): boolean {
+  if (a.length !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}

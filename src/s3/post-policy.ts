@@ -1,15 +1,17 @@
-import { hmac, toHex, utf8 } from './crypto.js'
-import { PresignError, describe, fail } from './errors.js'
-import { type Credentials, checkCredentials } from './presign.js'
-import { s3ObjectUrl } from './s3.js'
-import { signingKey } from './signing-key.js'
-import { ALGORITHM } from './string-to-sign.js'
-import { type DateInput, toAmzDate, toEpochMs } from './time.js'
-import { type CredentialsLookup, checkAccepted, checkLookup, checkNow, checkObject, equalHex, lookUp, parseAmzDate, utcMs, utf8Length } from './verify-shared.js'
-import { LONE_SURROGATE } from './uri-encode.js'
+import { checkKeySegments } from './keys.js'
+import { MAX_EXPIRES } from '../core/constants.js'
+import { equalHex, hmac, toHex, utf8 } from '../core/crypto.js'
+import { describe, fail, PresignError } from '../core/errors.js'
+import { checkCredentials, type Credentials } from '../core/credentials.js'
+import { s3ObjectUrl } from './object-url.js'
+import { signingKey } from '../core/signing-key.js'
+import { ALGORITHM } from '../core/constants.js'
+import { type DateInput, parseAmzDate, toAmzDate, toEpochMs, utcMs } from '../core/time.js'
+import { credentialScope } from '../core/string-to-sign.js'
+import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, lookUp, parseCredential } from '../verify/shared.js'
+import { checkObject } from '../core/validate.js'
+import { LONE_SURROGATE, utf8Length } from '../core/utf8.js'
 
-/** As for presignS3: an object with such a key could be uploaded but never fetched with a presigned URL. */
-const DOT_SEGMENT = 'has a "." or ".." segment; URL parsers remove such segments, so the object could never be downloaded with a presigned URL'
 
 /** Where a browser form uploads to: a bucket, and the key (exact or a prefix). */
 export interface PostLocation {
@@ -101,7 +103,6 @@ export interface PresignedPost {
   readonly expiresAt: Date
 }
 
-const MAX_EXPIRES = 604800
 /** S3 refuses a form whose fields before the file exceed 20 KiB (`MaxPostPreDataLengthExceeded`, `MaxPostPreDataLengthBytes` 20480). */
 const MAX_FIELD_BYTES = 20480
 /** S3 accepts at most 5 GB in one POST upload. */
@@ -242,7 +243,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     if (typeof key !== 'string' || key === '') fail('InvalidKey', 'location.key', 'must be a non-empty string', key)
     if (LONE_SURROGATE.test(key)) throw new PresignError('InvalidString', 'location.key', 'has a lone UTF-16 surrogate, which has no UTF-8 encoding')
     if (utf8(key).length > 1024) throw new PresignError('InvalidKey', 'location.key', 'is longer than 1024 bytes of UTF-8, the S3 limit')
-    if (key.split('/').some((s) => s === '.' || s === '..')) throw new PresignError('InvalidKey', 'location.key', DOT_SEGMENT)
+    checkKeySegments(key, 'location.key') // as for presignS3: such an object could be uploaded, never fetched
     keyField = key
     keyCondition = key.endsWith(FILENAME) ? ['starts-with', '$key', key.slice(0, -FILENAME.length)] : { key }
   } else {
@@ -252,7 +253,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     if (prefix.includes(FILENAME)) throw new PresignError('InvalidKey', 'location.keyPrefix', 'must not contain ${filename}; it is appended to form the key field')
     if (utf8(prefix).length > 1024 - FILENAME.length) throw new PresignError('InvalidKey', 'location.keyPrefix', 'is too long for an S3 key (1024 bytes of UTF-8)')
     // Complete segments only: a prefix ending in "." may begin a file name such as ".env".
-    if (prefix.split('/').slice(0, -1).some((s) => s === '.' || s === '..')) throw new PresignError('InvalidKey', 'location.keyPrefix', DOT_SEGMENT)
+    checkKeySegments(prefix, 'location.keyPrefix', true)
     keyField = prefix + FILENAME
     keyCondition = ['starts-with', '$key', prefix]
   }
@@ -434,7 +435,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
   // ---- sign -----------------------------------------------------------------------------------
   const amzDate = toAmzDate(signedAtMs)
   const day = amzDate.slice(0, 8)
-  const credential = `${creds.accessKeyId}/${day}/${region}/s3/aws4_request`
+  const credential = creds.accessKeyId + '/' + credentialScope(day, region, 's3')
   conditions.push({ bucket }, keyCondition, { 'x-amz-algorithm': ALGORITHM }, { 'x-amz-credential': credential }, { 'x-amz-date': amzDate })
   if (creds.sessionToken !== undefined) conditions.push({ 'x-amz-security-token': creds.sessionToken })
   const expiresAtMs = signedAtMs + expiresIn * 1000
@@ -698,11 +699,12 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
   const keyValue = get('key')
   if (keyValue === undefined) return malformedForm("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
   if (algorithm !== ALGORITHM) return failPost('UnsupportedAlgorithm', 'InvalidArgument', 400, `x-amz-algorithm only supports "${ALGORITHM}"`)
-  const credential = credentialText.split('/')
-  if (credential.length !== 5 || credential[4] !== 'aws4_request' || credential.some((c) => c === '')) {
+  const credential = parseCredential(credentialText, false)
+  if (!credential) {
     return malformedForm('Error parsing the x-amz-credential field; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request".')
   }
-  const [accessKeyId, scopeDay, region, service] = credential as [string, string, string, string, string]
+  const { accessKeyId, day: scopeDay, service } = credential
+  const region = credential.region!
   const signedAtMs = parseAmzDate(amzDate)
   if (signedAtMs === undefined) return malformedForm('x-amz-date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
   if (scopeDay !== amzDate.slice(0, 8)) {

@@ -53,10 +53,3 @@ export function describe(value: unknown): string {
 export function fail(code: PresignErrorCode, field: string, message: string, ...got: unknown[]): never {
   throw new PresignError(code, field, message + (got.length ? ', got ' + describe(got[0]) : ''))
 }
-
-/** @internal `true`/`false`/`undefined` (the default), or a `PresignError`: a string `'false'` must never mean true. */
-export function checkBoolean(value: unknown, field: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback
-  if (typeof value !== 'boolean') fail('InvalidOption', field, 'must be true or false', value)
-  return value
-}

@@ -1,9 +1,10 @@
-import { collectHeaders } from './canonical-request.js'
-import { PresignError, fail } from './errors.js'
-import { presign } from './presign.js'
-import { presignSync } from './presign-sync.js'
-import type { HeadersInput } from './canonical-request.js'
-import { type Recipe, type ServiceTokenOptions, base64Url, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, signing } from './tokens.js'
+import { MAX_EXPIRES } from '../core/constants.js'
+import { collectHeaders } from '../core/canonical-request.js'
+import { fail, PresignError } from '../core/errors.js'
+import { presign } from '../sign/presign.js'
+import { presignSync } from '../sign/presign-sync.js'
+import type { HeadersInput } from '../core/canonical-request.js'
+import { base64Url, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing } from './tokens.js'
 
 /** Inputs of {@link stsCallerIdentityUrl}. */
 export interface StsCallerIdentityUrlOptions extends ServiceTokenOptions {
@@ -33,7 +34,7 @@ function stsRecipe(o: Record<string, unknown>, headers: HeadersInput | undefined
 
 function callerIdentityRecipe(input: StsCallerIdentityUrlOptions): Recipe {
   const o = checkOptions(input)
-  const expiresIn = checkExpiresIn(o['expiresIn'], 60, 604800, 'at most 7 days')
+  const expiresIn = checkExpiresIn(o['expiresIn'], 60, MAX_EXPIRES, 'at most 7 days')
   return stsRecipe(o, o['headers'] as HeadersInput | undefined, 'options.headers', expiresIn)
 }
 

@@ -1,29 +1,18 @@
-import {
-  type HeadersInput,
-  type QueryParam,
-  canonicalRequest,
-  canonicalUri,
-  collectHeaders,
-  formatCanonicalHeaders,
-  joinCanonicalQuery,
-  parseQuery,
-} from './canonical-request.js'
-import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from './crypto.js'
-import { PresignError, type PresignErrorCode, checkBoolean, fail } from './errors.js'
-import { sameParts, signingKey } from './signing-key.js'
-import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
-import { type DateInput, toAmzDate, toEpochMs } from './time.js'
-import { LONE_SURROGATE, toWirePath, uriEncode } from './uri-encode.js'
-
-/** AWS credentials. Only `accessKeyId` ever appears in a URL; the secret never leaves the signer. */
-export interface Credentials {
-  /** Access key id, e.g. `AKIAIOSFODNN7EXAMPLE`. */
-  readonly accessKeyId: string
-  /** Secret access key. Never included in URLs, errors or results. */
-  readonly secretAccessKey: string
-  /** Session token of temporary credentials (STS, SSO, roles). Empty or absent means none. */
-  readonly sessionToken?: string | undefined
-}
+import { serviceRules } from '../core/service-rules.js'
+import { ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
+import { type Credentials, checkCredentials } from '../core/credentials.js'
+import { HOST_PORT, URL_PARTS } from '../core/url.js'
+import { checkName, checkPayloadHash, checkSeconds } from '../core/validate.js'
+import { canonicalRequest, canonicalUri, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from '../core/crypto.js'
+import { fail, PresignError, type PresignErrorCode } from '../core/errors.js'
+import { checkBoolean } from '../core/validate.js'
+import { sameParts, signingKey } from '../core/signing-key.js'
+import { ALGORITHM } from '../core/constants.js'
+import { credentialScope, credentialScopeV4a, stringToSign } from '../core/string-to-sign.js'
+import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
+import { LONE_SURROGATE } from '../core/utf8.js'
+import { toWirePath, uriEncode } from '../core/uri-encode.js'
 
 /** The request the presigned URL will allow. */
 export interface PresignRequest {
@@ -103,14 +92,9 @@ export interface PresignResult {
   readonly expiresAt: Date
 }
 
-/** Names of the query parameters this library adds (lower case); a URL that already has one is rejected. */
-const AUTH_PARAMS = /^x-amz-(?:algorithm|region-set|credential|date|expires|signedheaders|signature|security-token)$/i
+/** The signing parameters (lower case): a URL that already has one is rejected. */
+const SIGNING_PARAMS = /* @__PURE__ */ new Set<string>(AUTH_PARAMS.map((name) => name.toLowerCase()))
 
-/** @internal */
-export const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#[^]*)?$/
-/** @internal */
-export const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/
-const MAX_EXPIRES = 604800
 
 /** @internal A request parsed and validated, ready for the canonical request. */
 export interface Prepared {
@@ -136,42 +120,6 @@ export interface Prepared {
   readonly body: Uint8Array<ArrayBuffer> | undefined
 }
 
-/** An integer number of seconds in `1..max`, or a `PresignError`. */
-function seconds(value: unknown, field: string, code: PresignErrorCode, max: number, rule: string): number {
-  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) fail(code, field, 'must ' + rule, value)
-  return value as number
-}
-
-function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'InvalidService', example: string): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,62}$/.test(value)) {
-    fail(code, field, `must be 1-63 of A-Z a-z 0-9 . _ - (e.g. "${example}")`, value)
-  }
-  return value
-}
-
-/** @internal The `payloadHash` option: `undefined`, 64 lower-case hex digits or `UNSIGNED-PAYLOAD`. */
-export function checkPayloadHash(value: unknown): string | undefined {
-  if (value !== undefined && (typeof value !== 'string' || !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(value))) {
-    fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', value)
-  }
-  return value
-}
-
-/** @internal Validate credentials; an empty session token means none. */
-export function checkCredentials(c: Partial<Credentials> | null): Credentials {
-  const field = 'options.credentials'
-  if (c === null || typeof c !== 'object') fail('InvalidCredentials', field, 'must be { accessKeyId, secretAccessKey, sessionToken? }', c)
-  const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = c
-  if (typeof id !== 'string' || !/^[\x21-\x2e\x30-\x7e]+$/.test(id)) {
-    fail('InvalidCredentials', field + '.accessKeyId', 'must be a non-empty ASCII string without spaces or "/"', id)
-  }
-  // The secret is described by its type only, never by its length. One with a lone surrogate has no UTF-8 form.
-  if (typeof secret !== 'string' || secret === '') fail('InvalidCredentials', field + '.secretAccessKey', 'must be a non-empty string', secret)
-  if (LONE_SURROGATE.test(secret)) fail('InvalidCredentials', field + '.secretAccessKey', 'must be well-formed UTF-16 (it has a lone surrogate, which has no UTF-8 form)')
-  if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined', token)
-  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token || undefined }
-}
-
 /** @internal Parse and validate everything; pure and synchronous. */
 export function prepare(request: PresignRequest, options: PresignOptions): Prepared {
   if (request === null || typeof request !== 'object') fail('InvalidUrl', 'request', 'must be an object', request)
@@ -180,12 +128,12 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const region = checkName(options.region, 'options.region', 'InvalidRegion', 'us-east-1')
   const service = checkName(options.service, 'options.service', 'InvalidService', 's3')
 
-  const ttl = seconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
+  const ttl = checkSeconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
   let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
   let expiresIn = ttl
   const window = options.cacheWindow
   if (window !== undefined) {
-    expiresIn += seconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
+    expiresIn += checkSeconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
     signedAtMs -= signedAtMs % (window * 1000)
   }
   const amzDate = toAmzDate(signedAtMs)
@@ -208,16 +156,16 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const wirePath = toWirePath(m[3] || '/', field)
   if (wirePath[0] !== '/') fail('InvalidUrl', field, 'must have a path that starts with "/"')
 
-  const isS3 = service === 's3'
-  const normalize = checkBoolean(options.normalizePath, 'options.normalizePath', !isS3)
-  const doubleEncode = checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', !isS3)
+  const rules = serviceRules(service)
+  const normalize = checkBoolean(options.normalizePath, 'options.normalizePath', rules.normalizePath)
+  const doubleEncode = checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', rules.doubleEncodePath)
   const signSessionToken = checkBoolean(options.signSessionToken, 'options.signSessionToken', true)
-  if (isS3 && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(wirePath)) {
+  if (rules.refuseDotSegments && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(wirePath)) {
     fail('InvalidUrl', field, 'must not have "." or ".." segments (URL parsers remove them, so the signature could never match)')
   }
 
   const query = parseQuery(m[4] ?? '', field)
-  for (const q of query) if (AUTH_PARAMS.test(q.key)) throw new PresignError('AlreadySigned', field, `already has the signing parameter ${q.key}`)
+  for (const q of query) if (SIGNING_PARAMS.has(q.key.toLowerCase())) throw new PresignError('AlreadySigned', field, `already has the signing parameter ${q.key}`)
 
   const headers = collectHeaders(request.headers, 'request.headers')
   const given = headers.get('host')
@@ -228,7 +176,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   let body: Uint8Array<ArrayBuffer> | undefined
   if (payloadHash === undefined) {
     const b: unknown = request.body
-    if (isS3) payloadHash = 'UNSIGNED-PAYLOAD'
+    if (rules.payloadHash) payloadHash = rules.payloadHash
     else if (typeof b === 'string') body = utf8(b)
     else if (b instanceof Uint8Array || b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0))
     else if (b != null) fail('InvalidOption', 'request.body', 'must be a string, Uint8Array or ArrayBuffer', b)
@@ -269,8 +217,6 @@ export interface Plan {
 /** Scope-dependent fragments, computed once per scope (the last one is kept). */
 let lastScope: { parts: readonly unknown[]; scope: string; credential: string; token: string | undefined } | undefined
 
-/** The SigV4a algorithm name (ECDSA P-256). */
-export const ALGORITHM_V4A = 'AWS4-ECDSA-P256-SHA256'
 
 /**
  * @internal Build the canonical request and the URL (everything but the signature).
@@ -282,7 +228,7 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
   let s = lastScope
   if (!s || !sameParts(parts, s.parts)) {
     // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
-    const scope = v4a ? p.day + '/' + p.service + '/aws4_request' : credentialScope(p.day, p.region, p.service)
+    const scope = v4a ? credentialScopeV4a(p.day, p.service) : credentialScope(p.day, p.region, p.service)
     const token = p.sessionToken
     s = lastScope = { parts, scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
   }

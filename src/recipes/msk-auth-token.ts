@@ -1,8 +1,8 @@
-import { PresignError, fail } from './errors.js'
-import { presign } from './presign.js'
-import { presignSync } from './presign-sync.js'
-import { type Recipe, type ServiceTokenOptions, base64Url, checkExpiresIn, checkOptions, checkRegion, signing } from './tokens.js'
-import { uriEncode } from './uri-encode.js'
+import { fail, PresignError } from '../core/errors.js'
+import { presign } from '../sign/presign.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { base64Url, checkExpiresIn, checkOptions, checkRegion, type Recipe, type ServiceTokenOptions, signing } from './tokens.js'
+import { uriEncode } from '../core/uri-encode.js'
 
 /** Inputs of {@link mskAuthToken}. */
 export interface MskAuthTokenOptions extends ServiceTokenOptions {

@@ -1,8 +1,11 @@
-import type { HeadersInput } from './canonical-request.js'
-import { PresignError, checkBoolean, fail } from './errors.js'
-import { type Credentials, type PresignResult, presignDetailed } from './presign.js'
-import type { DateInput } from './time.js'
-import { uriEncode } from './uri-encode.js'
+import { checkKeySegments } from './keys.js'
+import type { HeadersInput } from '../core/canonical-request.js'
+import { fail, PresignError } from '../core/errors.js'
+import { checkBoolean } from '../core/validate.js'
+import { type Credentials } from '../core/credentials.js'
+import { presignDetailed, type PresignResult } from '../sign/presign.js'
+import type { DateInput } from '../core/time.js'
+import { uriEncode } from '../core/uri-encode.js'
 
 /** Where an S3 object lives. */
 export interface S3Location {
@@ -115,13 +118,7 @@ export function s3ObjectUrl(location: S3Location): string {
   if (typeof key !== 'string') {
     fail('InvalidKey', 'location.key', 'must be a string', key)
   }
-  if (key.split('/').some((s) => s === '.' || s === '..')) {
-    throw new PresignError(
-      'InvalidKey',
-      'location.key',
-      'has a "." or ".." path segment; URL parsers (browsers, fetch, new URL) remove such segments, so no presigned URL for this key can work',
-    )
-  }
+  checkKeySegments(key, 'location.key')
   const encodedKey = uriEncode(key, true, 'location.key')
 
   let scheme = 'https'

@@ -1,11 +1,16 @@
-import { type HeadersInput, type QueryParam, canonicalRequest, canonicalUri, formatCanonicalHeaders, joinCanonicalQuery, parseQuery } from './canonical-request.js'
-import { EMPTY_SHA256, hmac, sha256Hex, subtle, toHex, utf8 } from './crypto.js'
-import { checkBoolean, fail as failOption } from './errors.js'
-import { ALGORITHM_V4A, HOST_PORT, URL_PARTS, checkPayloadHash } from './presign.js'
-import { derToP1363, parseRegionSet, v4aKeys } from './sigv4a.js'
-import { signingKey } from './signing-key.js'
-import { ALGORITHM, credentialScope, stringToSign } from './string-to-sign.js'
-import { type CredentialsLookup, checkAccepted, checkLookup, checkNow, checkObject, equalHex, globMatch, lookUp, parseAmzDate } from './verify-shared.js'
+import { canonicalRequest, canonicalUri, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import { EMPTY_SHA256, equalHex, hmac, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js'
+import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
+import { fail as failOption } from '../core/errors.js'
+import { ALGORITHM, ALGORITHM_V4A, MAX_EXPIRES, REQUIRED_AUTH_PARAMS } from '../core/constants.js'
+import { serviceRules } from '../core/service-rules.js'
+import { HOST_PORT, URL_PARTS } from '../core/url.js'
+import { derToP1363, v4aKeys } from '../sign/sigv4a.js'
+import { globMatch, parseRegionSet } from '../core/region-set.js'
+import { signingKey } from '../core/signing-key.js'
+import { credentialScope, credentialScopeV4a, stringToSign, stringToSignV4a } from '../core/string-to-sign.js'
+import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, lookUp, parseCredential } from './shared.js'
+import { parseAmzDate } from '../core/time.js'
 
 /** The request a server received. */
 export interface VerifyRequest {
@@ -104,7 +109,6 @@ const fail = (code: VerifyFailureCode, s3Code: string, message: string, extra?: 
 })
 const malformed = (message: string) => fail('MalformedQuery', 'AuthorizationQueryParametersError', message)
 
-const REQUIRED = ['X-Amz-Algorithm', 'X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'] as const
 
 /** S3's limit on the request header section (names, values and line framing): 8 KiB. */
 const MAX_HEADER_BYTES = 8192
@@ -231,7 +235,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     if (v === undefined) return malformed(`${p.key} is not valid UTF-8 percent-encoding`)
     auth.set(p.key, v)
   }
-  for (const name of REQUIRED) {
+  for (const name of REQUIRED_AUTH_PARAMS) {
     if (!auth.has(name)) {
       return malformed(
         'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
@@ -244,15 +248,13 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     return fail('UnsupportedAlgorithm', 'AuthorizationQueryParametersError', `X-Amz-Algorithm only supports "${ALGORITHM}" and "${ALGORITHM_V4A}"`)
   }
   // SigV4: AKID/day/region/service/aws4_request; SigV4a: AKID/day/service/aws4_request plus X-Amz-Region-Set.
-  const credential = auth.get('X-Amz-Credential')!.split('/')
-  if (credential.length !== (v4a ? 4 : 5) || credential.at(-1) !== 'aws4_request' || credential.some((c) => c === '')) {
+  const credential = parseCredential(auth.get('X-Amz-Credential')!, v4a)
+  if (!credential) {
     return malformed(
       `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/${v4a ? '' : 'REGION/'}SERVICE/aws4_request".`,
     )
   }
-  const accessKeyId = credential[0]!
-  const scopeDay = credential[1]!
-  const service = credential.at(-2)!
+  const { accessKeyId, day: scopeDay, service } = credential
   const regionSetText = auth.get('X-Amz-Region-Set')
   let regionSet: string[] | undefined
   if (v4a) {
@@ -260,7 +262,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     regionSet = parseRegionSet(regionSetText)
     if (!regionSet) return malformed('X-Amz-Region-Set must be a comma-separated list of at most 64 regions such as "us-east-1" or "us-*"')
   }
-  const region = v4a ? regionSetText! : credential[2]!
+  const region = v4a ? regionSetText! : credential.region!
   const amzDate = auth.get('X-Amz-Date')!
   const signedAtMs = parseAmzDate(amzDate)
   if (signedAtMs === undefined) return malformed('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
@@ -268,8 +270,8 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   if (!/^\d{1,15}$/.test(expiresText)) return malformed('X-Amz-Expires should be a number')
   const expires = Number(expiresText)
   if (expires < 1) return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative')
-  if (expires > 604800) {
-    return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', 'X-Amz-Expires must be less than a week (in seconds) that is 604800')
+  if (expires > MAX_EXPIRES) {
+    return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_EXPIRES}`)
   }
   if (scopeDay !== amzDate.slice(0, 8)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Invalid credential date "${scopeDay}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`)
@@ -312,18 +314,17 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
   }
 
-  const isS3 = service === 's3'
-  let payloadHash = settings.payloadHash
+  const rules = serviceRules(service)
+  let payloadHash = settings.payloadHash ?? rules.payloadHash
   if (payloadHash === undefined) {
-    if (isS3) payloadHash = 'UNSIGNED-PAYLOAD'
-    else if (body === undefined || body.length === 0) payloadHash = EMPTY_SHA256
+    if (body === undefined || body.length === 0) payloadHash = EMPTY_SHA256
     else payloadHash = await sha256Hex(typeof body === 'string' ? utf8(body) : new Uint8Array(body))
   }
   const signedParams = params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== 'X-Amz-Security-Token'))
   const formatted = formatCanonicalHeaders(signedMap)
   let uri: string
   try {
-    uri = canonicalUri(path, { normalize: settings.normalizePath ?? !isS3, doubleEncode: settings.doubleEncodePath ?? !isS3 })
+    uri = canonicalUri(path, { normalize: settings.normalizePath ?? rules.normalizePath, doubleEncode: settings.doubleEncodePath ?? rules.doubleEncodePath })
   } catch {
     return malformed('The request path is not valid')
   }
@@ -339,7 +340,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   let sts: string
   let valid: boolean
   if (v4a) {
-    sts = ALGORITHM_V4A + '\n' + amzDate + '\n' + scopeDay + '/' + service + '/aws4_request\n' + (await sha256Hex(creq))
+    sts = stringToSignV4a(amzDate, credentialScopeV4a(scopeDay, service), await sha256Hex(creq))
     const sig = derToP1363(auth.get('X-Amz-Signature')!)
     const { publicKey } = await v4aKeys(accessKeyId, creds.secretAccessKey)
     valid = sig !== undefined && (await subtle().verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, utf8(sts)))

@@ -3,9 +3,6 @@ import { PresignError } from './errors.js'
 /** `%XX` escapes: `split` with this puts text at even indexes and escapes at odd ones. */
 const ESCAPES = /(%[\dA-Fa-f]{2})/
 
-/** @internal A lone UTF-16 surrogate: a string with one has no UTF-8 encoding. */
-export const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/
-
 /** `encodeURIComponent`, with a lone UTF-16 surrogate (no UTF-8 encoding) as a typed error. */
 function encodeUtf8(value: string, field: string): string {
   try {

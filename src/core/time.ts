@@ -38,3 +38,21 @@ export function toAmzDate(ms: number): string {
   if (ms !== lastMs) lastAmzDate = new Date((lastMs = ms)).toISOString().replace(/[-:]|\.\d+/g, '')
   return lastAmzDate
 }
+
+/** `X-Amz-Date`: `YYYYMMDD'T'HHMMSS'Z'`. */
+const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
+
+/** @internal Epoch ms of a UTC date and time given as digit strings; `undefined` for an impossible one (Feb 31, 24:00). */
+export function utcMs(y: string, mo: string, d: string, h: string, mi: string, s: string): number | undefined {
+  const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number]
+  const ms = Date.UTC(Y, M - 1, D, H, I, S)
+  const back = new Date(ms)
+  if (back.getUTCFullYear() !== Y || back.getUTCMonth() !== M - 1 || back.getUTCDate() !== D || H > 23 || I > 59 || S > 59) return undefined
+  return ms
+}
+
+/** @internal Epoch ms of an `X-Amz-Date` (`YYYYMMDDTHHMMSSZ`), or `undefined`. */
+export function parseAmzDate(value: string): number | undefined {
+  const m = AMZ_DATE.exec(value)
+  return m ? utcMs(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!) : undefined
+}

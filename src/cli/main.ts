@@ -2,10 +2,12 @@
  * `sigv4-presign`: the `aws s3 presign` experience without the AWS CLI or an SDK.
  * The only module that uses Node built-ins; the library never imports it.
  */
+import { MAX_EXPIRES } from '../core/constants.js'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { type Credentials, PresignError, type PresignResult, presignDetailed, presignS3Detailed, verifyPresigned } from './index.js'
+import { type Credentials } from '../core/credentials.js'
+import { presignDetailed, PresignError, type PresignResult, presignS3Detailed, verifyPresigned } from '../index.js'
 
 declare const __VERSION__: string | undefined
 
@@ -248,8 +250,8 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
 function parseExpires(args: Args): number | undefined {
   const text = flag(args, 'expires-in')
   if (text === undefined) return undefined
-  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > 604800) {
-    throw new UsageError(`--expires-in must be a whole number of seconds in 1..604800 (7 days), got ${JSON.stringify(text)}`)
+  if (!/^\d+$/.test(text) || Number(text) < 1 || Number(text) > MAX_EXPIRES) {
+    throw new UsageError(`--expires-in must be a whole number of seconds in 1..${MAX_EXPIRES} (7 days), got ${JSON.stringify(text)}`)
   }
   return Number(text)
 }

@@ -1,8 +1,9 @@
-import { PresignError, fail } from './errors.js'
-import { presign } from './presign.js'
-import { presignSync } from './presign-sync.js'
-import { type Recipe, type ServiceTokenOptions, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, checkText, signing, withoutScheme } from './tokens.js'
-import { uriEncode } from './uri-encode.js'
+import { MAX_EXPIRES } from '../core/constants.js'
+import { fail, PresignError } from '../core/errors.js'
+import { presign } from '../sign/presign.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, signing, withoutScheme } from './tokens.js'
+import { uriEncode } from '../core/uri-encode.js'
 
 /** Inputs of {@link rdsAuthToken}. */
 export interface RdsAuthTokenOptions extends ServiceTokenOptions {
@@ -78,7 +79,7 @@ function dsqlRecipe(input: DsqlAuthTokenOptions): Recipe {
   if (typeof admin !== 'boolean') {
     fail('InvalidOption', 'options.admin', 'must be true (DbConnectAdmin) or false (DbConnect)', admin)
   }
-  const expiresIn = checkExpiresIn(o['expiresIn'], 900, 604800, 'Aurora DSQL accepts up to one week')
+  const expiresIn = checkExpiresIn(o['expiresIn'], 900, MAX_EXPIRES, 'Aurora DSQL accepts up to one week')
   const region = checkRegion(o['region'])
   return {
     request: { url: `https://${hostname}/?Action=${admin ? 'DbConnectAdmin' : 'DbConnect'}` },

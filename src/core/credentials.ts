@@ -1,0 +1,27 @@
+import { fail } from './errors.js'
+import { LONE_SURROGATE } from './utf8.js'
+
+/** AWS credentials. Only `accessKeyId` ever appears in a URL; the secret never leaves the signer. */
+export interface Credentials {
+  /** Access key id, e.g. `AKIAIOSFODNN7EXAMPLE`. */
+  readonly accessKeyId: string
+  /** Secret access key. Never included in URLs, errors or results. */
+  readonly secretAccessKey: string
+  /** Session token of temporary credentials (STS, SSO, roles). Empty or absent means none. */
+  readonly sessionToken?: string | undefined
+}
+
+/** @internal Validate credentials; an empty session token means none. */
+export function checkCredentials(c: Partial<Credentials> | null): Credentials {
+  const field = 'options.credentials'
+  if (c === null || typeof c !== 'object') fail('InvalidCredentials', field, 'must be { accessKeyId, secretAccessKey, sessionToken? }', c)
+  const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = c
+  if (typeof id !== 'string' || !/^[\x21-\x2e\x30-\x7e]+$/.test(id)) {
+    fail('InvalidCredentials', field + '.accessKeyId', 'must be a non-empty ASCII string without spaces or "/"', id)
+  }
+  // The secret is described by its type only, never by its length. One with a lone surrogate has no UTF-8 form.
+  if (typeof secret !== 'string' || secret === '') fail('InvalidCredentials', field + '.secretAccessKey', 'must be a non-empty string', secret)
+  if (LONE_SURROGATE.test(secret)) fail('InvalidCredentials', field + '.secretAccessKey', 'must be well-formed UTF-16 (it has a lone surrogate, which has no UTF-8 form)')
+  if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined', token)
+  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token || undefined }
+}

@@ -1,0 +1,21 @@
+import { UNSIGNED_PAYLOAD } from './constants.js'
+
+/** @internal How a service signs: the one place that tells S3's rules from everyone else's. */
+export interface ServiceRules {
+  /** Remove `.`/`..` and empty segments from the canonical URI (every service but S3). */
+  readonly normalizePath: boolean
+  /** Encode the path once more in the canonical URI (every service but S3, which encodes it once). */
+  readonly doubleEncodePath: boolean
+  /** The payload hash when none is given: S3 signs `UNSIGNED-PAYLOAD`; `undefined` means the SHA-256 of the body. */
+  readonly payloadHash: string | undefined
+  /** Refuse a path with `.`/`..` segments: URL parsers remove them, so no signature over one can match (S3). */
+  readonly refuseDotSegments: boolean
+}
+
+const S3: ServiceRules = { normalizePath: false, doubleEncodePath: false, payloadHash: UNSIGNED_PAYLOAD, refuseDotSegments: true }
+const OTHER: ServiceRules = { normalizePath: true, doubleEncodePath: true, payloadHash: undefined, refuseDotSegments: false }
+
+/** @internal The rules of the service of a credential scope, used by signing and verifying alike. */
+export function serviceRules(service: string): ServiceRules {
+  return service === 's3' ? S3 : OTHER
+}

@@ -1,0 +1,36 @@
+/** @internal Checks of option values shared by every entry point: each turns a bad value into a `PresignError`. */
+import { fail, PresignError, type PresignErrorCode } from './errors.js'
+
+/** @internal An integer number of seconds in `1..max`, or a `PresignError`. */
+export function checkSeconds(value: unknown, field: string, code: PresignErrorCode, max: number, rule: string): number {
+  if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > max) fail(code, field, 'must ' + rule, value)
+  return value as number
+}
+
+/** @internal A region or service name of a credential scope: 1-63 of `A-Z a-z 0-9 . _ -`. */
+export function checkName(value: unknown, field: string, code: 'InvalidRegion' | 'InvalidService', example: string): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9][\w.-]{0,62}$/.test(value)) {
+    fail(code, field, `must be 1-63 of A-Z a-z 0-9 . _ - (e.g. "${example}")`, value)
+  }
+  return value
+}
+
+/** @internal The `payloadHash` option: `undefined`, 64 lower-case hex digits or `UNSIGNED-PAYLOAD`. */
+export function checkPayloadHash(value: unknown): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(value))) {
+    fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', value)
+  }
+  return value
+}
+
+/** @internal `true`/`false`/`undefined` (the default), or a `PresignError`: a string `'false'` must never mean true. */
+export function checkBoolean(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback
+  if (typeof value !== 'boolean') fail('InvalidOption', field, 'must be true or false', value)
+  return value
+}
+
+/** @internal Throw for a request that is not an object (a caller's mistake, not a bad request from the network). */
+export function checkObject(value: unknown, field: string, shape: string): void {
+  if (value === null || typeof value !== 'object') throw new PresignError('InvalidOption', field, `must be an object ${shape}`)
+}
