@@ -7,13 +7,13 @@ const project = new URL('..', import.meta.url).pathname
 // Budgets in bytes (min+gzip): what was measured when they were set, plus ~3%. Lower them as the code shrinks;
 // raising one needs a reason in the commit message. See README "Performance".
 const entries = [
-  ['presign only', `export { presign } from './dist/index.js'`, 5050],
-  ['presignSync only', `export { presignSync } from './dist/index.js'`, 6920],
-  ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6570],
-  ['verifyPresigned only', `export { verifyPresigned } from './dist/index.js'`, 6720],
-  ['presignPost only', `export { presignPost } from './dist/index.js'`, 7010],
-  ['rdsAuthToken only', `export { rdsAuthToken } from './dist/index.js'`, 5700],
-  ['whole package', `export * from './dist/index.js'`, 22590],
+  ['presign only', `export { presign } from './dist/index.js'`, 5120],
+  ['presignSync only', `export { presignSync } from './dist/index.js'`, 6960],
+  ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6660],
+  ['verifyPresigned only', `export { verifyPresigned } from './dist/index.js'`, 6990],
+  ['presignPost only', `export { presignPost } from './dist/index.js'`, 7360],
+  ['rdsAuthToken only', `export { rdsAuthToken } from './dist/index.js'`, 5750],
+  ['whole package', `export * from './dist/index.js'`, 22890],
 ]
 const peers = [
   ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],

@@ -10,7 +10,7 @@ import { verifyPresigned } from '../dist/index.js'
 
 /** Credentials the server accepts (in real life: a database or a secrets manager): a Map, or a plain object. */
 const KEYS = new Map([['AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY']])
-const escape = (text) => String(text).replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)
+const escapeXml = (text) => String(text).replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`)
 const decode = (text) => { try { return decodeURIComponent(text) } catch {} } // "%E0%A4%A": undefined
 /** A "." or ".." segment, a backslash, NUL or another control character: never part of a file name here. */
 const UNSAFE_PATH = /(?:^|\/)\.\.?(?:\/|$)|[\\\0-\x1f\x7f]/
@@ -24,7 +24,7 @@ export function fileServer(root, { region = 'us-east-1', keys = KEYS } = {}) {
   const base = resolve(root)
   const serve = async (req, res) => {
     const xml = (status, code, message, close = false) =>
-      res.writeHead(status, { 'content-type': 'application/xml', ...(close && { connection: 'close' }) }).end(`<Error><Code>${code}</Code><Message>${escape(message)}</Message></Error>`)
+      res.writeHead(status, { 'content-type': 'application/xml', ...(close && { connection: 'close' }) }).end(`<Error><Code>${code}</Code><Message>${escapeXml(message)}</Message></Error>`)
     if (req.method !== 'GET' && req.method !== 'HEAD') return xml(405, 'MethodNotAllowed', 'Only GET and HEAD', true)
     // A body is refused unread; an absolute-form target ("GET http://x/y") would verify one path and serve another.
     if (req.headers['transfer-encoding'] || Number(req.headers['content-length'] ?? 0) !== 0) return xml(400, 'InvalidRequest', 'A GET or HEAD has no body', true)

@@ -1,6 +1,6 @@
 /** Bad input: every case is a PresignError with a stable code, a field, and a message naming the field — never a secret. */
 import { describe, expect, test } from 'vitest'
-import { PresignError, type PresignErrorCode, type PresignOptions, type PresignRequest, presign, presignS3 } from '../src/index.js'
+import { type PresignErrorCode, type PresignOptions, type PresignRequest, presign, presignS3 } from '../src/index.js'
 import { DOC_CREDENTIALS, DOC_SECRET, TEST_TOKEN as TOKEN, rejection } from './helpers/fixtures.js'
 
 const base: PresignOptions = {

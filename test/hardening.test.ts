@@ -22,7 +22,7 @@ import {
   verifyPost,
   verifyPresigned,
 } from '../src/index.js'
-import { KeyCache } from '../src/core/signing-key.js'
+import { KeyCache } from '../src/core/key-cache.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
 
 const T0 = Date.parse('2026-11-25T12:00:00Z')

@@ -142,7 +142,7 @@ function mutate(req: SentRequest, m: Mutation, signedHeaders: readonly string[])
     case 'dropAuth': {
       const auth = pairs.filter((p) => p.startsWith('X-Amz-'))
       const pick = auth[m.at % auth.length]!
-      url = withQuery(m.kind === 'dupAuth' ? query + '&' + pick : pairs.filter((p, i) => i !== pairs.indexOf(pick)).join('&'))
+      url = withQuery(m.kind === 'dupAuth' ? query + '&' + pick : pairs.filter((_, i) => i !== pairs.indexOf(pick)).join('&'))
       break
     }
     case 'addHeader':

@@ -2,11 +2,11 @@
  * `sigv4-presign`: the `aws s3 presign` experience without the AWS CLI or an SDK.
  * The only module that uses Node built-ins; the library never imports it.
  */
-import { MAX_EXPIRES } from '../core/constants.js'
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { type Credentials } from '../core/credentials.js'
+import { MAX_EXPIRES } from '../core/constants.js'
+import type { Credentials } from '../core/credentials.js'
 import { presignDetailed, PresignError, type PresignResult, presignS3Detailed, verifyPresigned } from '../index.js'
 
 declare const __VERSION__: string | undefined

@@ -108,7 +108,7 @@ export function collectHeaders(headers: HeadersInput | undefined, field = 'reque
       fail('InvalidHeader', field, `must have HTTP tokens as header names, got ${JSON.stringify(String(name).slice(0, 64))}`)
     }
     for (let v of Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value]) {
-      if (typeof v === 'number' && isFinite(v)) v = String(v)
+      if (typeof v === 'number' && Number.isFinite(v)) v = String(v)
       if (typeof v !== 'string' || /[^\t\x20-\x7e]/.test(v)) {
         fail('InvalidHeader', `${field}["${name}"]`, 'must be printable ASCII (strings, numbers or an array of them)', v)
       }

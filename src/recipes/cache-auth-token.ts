@@ -1,8 +1,8 @@
-import { fail, PresignError } from '../core/errors.js'
-import { presign } from '../sign/presign.js'
-import { presignSync } from '../sign/presign-sync.js'
-import { botocoreOrder, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, signing, withoutScheme } from './tokens.js'
+import { fail } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { presign } from '../sign/presign.js'
+import { botocoreOrder, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, signing, withoutScheme } from './tokens.js'
 
 /** Inputs of {@link elastiCacheAuthToken}. */
 export interface ElastiCacheAuthTokenOptions extends ServiceTokenOptions {

@@ -1,9 +1,8 @@
+import { collectHeaders, type HeadersInput } from '../core/canonical-request.js'
 import { MAX_EXPIRES } from '../core/constants.js'
-import { collectHeaders } from '../core/canonical-request.js'
 import { fail, PresignError } from '../core/errors.js'
-import { presign } from '../sign/presign.js'
 import { presignSync } from '../sign/presign-sync.js'
-import type { HeadersInput } from '../core/canonical-request.js'
+import { presign } from '../sign/presign.js'
 import { base64Url, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing } from './tokens.js'
 
 /** Inputs of {@link stsCallerIdentityUrl}. */

@@ -1,9 +1,9 @@
 import { MAX_EXPIRES } from '../core/constants.js'
-import { fail, PresignError } from '../core/errors.js'
-import { presign } from '../sign/presign.js'
-import { presignSync } from '../sign/presign-sync.js'
-import { botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, signing, withoutScheme } from './tokens.js'
+import { fail } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { presign } from '../sign/presign.js'
+import { botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, signing, withoutScheme } from './tokens.js'
 
 /** Inputs of {@link rdsAuthToken}. */
 export interface RdsAuthTokenOptions extends ServiceTokenOptions {

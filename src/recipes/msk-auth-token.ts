@@ -1,8 +1,8 @@
-import { fail, PresignError } from '../core/errors.js'
-import { presign } from '../sign/presign.js'
-import { presignSync } from '../sign/presign-sync.js'
-import { base64Url, checkExpiresIn, checkOptions, checkRegion, type Recipe, type ServiceTokenOptions, signing } from './tokens.js'
+import { fail } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { presign } from '../sign/presign.js'
+import { base64Url, checkExpiresIn, checkOptions, checkRegion, type Recipe, type ServiceTokenOptions, signing } from './tokens.js'
 
 /** Inputs of {@link mskAuthToken}. */
 export interface MskAuthTokenOptions extends ServiceTokenOptions {

@@ -5,10 +5,10 @@
  *
  * @internal
  */
-import { fail } from '../core/errors.js'
 import type { Credentials } from '../core/credentials.js'
-import type { PresignOptions, PresignRequest } from '../sign/presign.js'
+import { fail } from '../core/errors.js'
 import type { DateInput } from '../core/time.js'
+import type { PresignOptions, PresignRequest } from '../sign/presign.js'
 
 /** What every recipe needs: who signs, where, and when. */
 export interface ServiceTokenOptions {

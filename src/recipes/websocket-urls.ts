@@ -1,9 +1,9 @@
 import { MAX_EXPIRES } from '../core/constants.js'
-import { describe, fail, PresignError } from '../core/errors.js'
-import { presign } from '../sign/presign.js'
-import { presignSync } from '../sign/presign-sync.js'
-import { checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing, toWss, withoutScheme } from './tokens.js'
+import { fail, PresignError } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { presignSync } from '../sign/presign-sync.js'
+import { presign } from '../sign/presign.js'
+import { checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing, toWss, withoutScheme } from './tokens.js'
 
 /** Inputs of {@link iotWebSocketUrl}. */
 export interface IotWebSocketUrlOptions extends ServiceTokenOptions {

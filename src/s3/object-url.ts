@@ -1,11 +1,11 @@
-import { checkKeySegments } from './keys.js'
 import type { HeadersInput } from '../core/canonical-request.js'
+import type { Credentials } from '../core/credentials.js'
 import { fail, PresignError } from '../core/errors.js'
-import { checkBoolean } from '../core/validate.js'
-import { type Credentials } from '../core/credentials.js'
-import { presignDetailed, type PresignResult } from '../sign/presign.js'
 import type { DateInput } from '../core/time.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { checkBoolean } from '../core/validate.js'
+import { presignDetailed, type PresignResult } from '../sign/presign.js'
+import { checkKeySegments } from './keys.js'
 
 /** Where an S3 object lives. */
 export interface S3Location {
@@ -37,11 +37,17 @@ export interface S3Location {
 
 /** Response headers S3 sets on a GET through a presigned URL (`response-content-type` …). */
 export interface S3ResponseOverrides {
+  /** `response-content-type`: the `Content-Type` S3 sends. */
   readonly contentType?: string | undefined
+  /** `response-content-disposition`, e.g. `attachment; filename="a.pdf"`. */
   readonly contentDisposition?: string | undefined
+  /** `response-content-language`. */
   readonly contentLanguage?: string | undefined
+  /** `response-content-encoding`. */
   readonly contentEncoding?: string | undefined
+  /** `response-cache-control`, e.g. `private, max-age=600`. */
   readonly cacheControl?: string | undefined
+  /** `response-expires`: an HTTP date. */
   readonly expires?: string | undefined
 }
 
@@ -88,6 +94,62 @@ function awsHost(region: string): string {
   return 's3.' + region + (region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com')
 }
 
+/** Where a request to S3 goes: scheme, host (with port), path prefix, whether it is AWS, whether the host is an IP. */
+interface Endpoint {
+  readonly scheme: string
+  readonly host: string
+  readonly prefix: string
+  readonly aws: boolean
+  readonly ipHost: boolean
+}
+
+function awsEndpoint(region: string): Endpoint {
+  return { scheme: 'https', host: awsHost(region), prefix: '', aws: true, ipHost: false }
+}
+
+/** A custom endpoint (`http://127.0.0.1:9000`, MinIO, R2 …), validated; a path prefix is kept without its trailing `/`. */
+function customEndpoint(endpoint: unknown): Endpoint {
+  const m = typeof endpoint === 'string' ? ENDPOINT.exec(endpoint) : null
+  const port = m?.[3] === undefined ? undefined : Number(m[3])
+  const rawPrefix = m?.[4] ?? ''
+  if (
+    !m ||
+    (port !== undefined && (port < 1 || port > 65535)) ||
+    rawPrefix.split('/').some((s) => s === '.' || s === '..') ||
+    /%(?![0-9A-Fa-f]{2})/.test(rawPrefix)
+  ) {
+    throw new PresignError(
+      'InvalidUrl',
+      'location.endpoint',
+      'must be an http(s) URL with a host name or [IPv6] literal, an optional port in 1..65535 and an optional path prefix without "." or ".." segments, and no user info, query or fragment, e.g. http://127.0.0.1:9000',
+    )
+  }
+  const hostname = m[2]!.toLowerCase()
+  return {
+    scheme: m[1]!.toLowerCase(),
+    host: hostname + (m[3] === undefined ? '' : ':' + m[3]),
+    prefix: rawPrefix.replace(/\/+$/, ''),
+    aws: /(^|\.)amazonaws\.com(\.cn)?$/.test(hostname),
+    ipHost: IP.test(hostname),
+  }
+}
+
+/** The query parameters, encoded: `query`, the `response-*` overrides, then `versionId`. */
+function queryParams(location: S3Location): string[] {
+  const params: string[] = []
+  const add = (name: string, value: unknown, field: string): void => {
+    if (value === undefined) return
+    if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
+    params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
+  }
+  const query = record(location.query, 'location.query')
+  for (const name of Object.keys(query)) add(name, query[name], `location.query["${name}"]`)
+  const overrides = record(location.responseOverrides, 'location.responseOverrides') as S3ResponseOverrides
+  for (const [option, name] of OVERRIDES) add(name, overrides[option], `location.responseOverrides.${option}`)
+  add('versionId', location.versionId, 'location.versionId')
+  return params
+}
+
 /** A plain object of optional fields (`undefined`: none); a string, an array or `null` is a typed error, not `?0=a&1=b`. */
 function record(value: unknown, field: string): Readonly<Record<string, unknown>> {
   if (value === undefined) return {}
@@ -121,36 +183,7 @@ export function s3ObjectUrl(location: S3Location): string {
   checkKeySegments(key, 'location.key')
   const encodedKey = uriEncode(key, true, 'location.key')
 
-  let scheme = 'https'
-  let host: string
-  let prefix = ''
-  let aws = true
-  let ipHost = false
-  if (location.endpoint !== undefined) {
-    const m = typeof location.endpoint === 'string' ? ENDPOINT.exec(location.endpoint) : null
-    const port = m?.[3] === undefined ? undefined : Number(m[3])
-    const rawPrefix = m?.[4] ?? ''
-    if (
-      !m ||
-      (port !== undefined && (port < 1 || port > 65535)) ||
-      rawPrefix.split('/').some((s) => s === '.' || s === '..') ||
-      /%(?![0-9A-Fa-f]{2})/.test(rawPrefix)
-    ) {
-      throw new PresignError(
-        'InvalidUrl',
-        'location.endpoint',
-        'must be an http(s) URL with a host name or [IPv6] literal, an optional port in 1..65535 and an optional path prefix without "." or ".." segments, and no user info, query or fragment, e.g. http://127.0.0.1:9000',
-      )
-    }
-    scheme = m[1]!.toLowerCase()
-    const hostname = m[2]!.toLowerCase()
-    host = hostname + (m[3] === undefined ? '' : ':' + m[3])
-    prefix = rawPrefix.replace(/\/+$/, '')
-    aws = /(^|\.)amazonaws\.com(\.cn)?$/.test(hostname)
-    ipHost = IP.test(hostname)
-  } else {
-    host = awsHost(region)
-  }
+  const { scheme, host, prefix, aws, ipHost } = location.endpoint === undefined ? awsEndpoint(region) : customEndpoint(location.endpoint)
   const virtual = !checkBoolean(location.forcePathStyle, 'location.forcePathStyle', !(aws && isDnsCompatible(bucket, scheme === 'https')))
   if (virtual && ipHost) {
     throw new PresignError(
@@ -165,17 +198,7 @@ export function s3ObjectUrl(location: S3Location): string {
   const path = virtual ? prefix + '/' + encodedKey : prefix + '/' + uriEncode(bucket) + '/' + encodedKey
   const authority = virtual ? bucket + '.' + host : host
 
-  const params: string[] = []
-  const add = (name: string, value: unknown, field: string): void => {
-    if (value === undefined) return
-    if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
-    params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
-  }
-  const query = record(location.query, 'location.query')
-  for (const name of Object.keys(query)) add(name, query[name], `location.query["${name}"]`)
-  const overrides = record(location.responseOverrides, 'location.responseOverrides') as S3ResponseOverrides
-  for (const [option, name] of OVERRIDES) add(name, overrides[option], `location.responseOverrides.${option}`)
-  add('versionId', location.versionId, 'location.versionId')
+  const params = queryParams(location)
   return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
 }
 

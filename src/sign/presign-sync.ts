@@ -1,8 +1,8 @@
 import { TERMINATOR } from '../core/constants.js'
-import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
+import { KeyCache } from '../core/key-cache.js'
 import { hmac, hmacHex, type HmacKey, hmacKey, sha256Hex } from '../core/sha256.js'
-import { KeyCache } from '../core/signing-key.js'
 import { stringToSign } from '../core/string-to-sign.js'
+import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
 
 const cache = /* @__PURE__ */ new KeyCache<HmacKey>()
 

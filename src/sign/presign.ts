@@ -1,18 +1,16 @@
-import { serviceRules } from '../core/service-rules.js'
-import { ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
-import { type Credentials, checkCredentials } from '../core/credentials.js'
-import { HOST_PORT, URL_PARTS } from '../core/url.js'
-import { checkName, checkPayloadHash, checkSeconds } from '../core/validate.js'
 import { canonicalRequest, canonicalUri, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import { ALGORITHM, ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
+import { checkCredentials, type Credentials } from '../core/credentials.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from '../core/crypto.js'
-import { fail, PresignError, type PresignErrorCode } from '../core/errors.js'
-import { checkBoolean } from '../core/validate.js'
-import { sameParts, signingKey } from '../core/signing-key.js'
-import { ALGORITHM } from '../core/constants.js'
+import { fail, PresignError } from '../core/errors.js'
+import { KeyCache } from '../core/key-cache.js'
+import { serviceRules } from '../core/service-rules.js'
+import { signingKey } from '../core/signing-key.js'
 import { credentialScope, credentialScopeV4a, stringToSign } from '../core/string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
-import { LONE_SURROGATE } from '../core/utf8.js'
 import { toWirePath, uriEncode } from '../core/uri-encode.js'
+import { HOST_PORT, URL_PARTS } from '../core/url.js'
+import { checkBoolean, checkName, checkPayloadHash, checkSeconds } from '../core/validate.js'
 
 /** The request the presigned URL will allow. */
 export interface PresignRequest {
@@ -95,7 +93,6 @@ export interface PresignResult {
 /** The signing parameters (lower case): a URL that already has one is rejected. */
 const SIGNING_PARAMS = /* @__PURE__ */ new Set<string>(AUTH_PARAMS.map((name) => name.toLowerCase()))
 
-
 /** @internal A request parsed and validated, ready for the canonical request. */
 export interface Prepared {
   readonly method: string
@@ -127,68 +124,32 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const creds = checkCredentials(options.credentials)
   const region = checkName(options.region, 'options.region', 'InvalidRegion', 'us-east-1')
   const service = checkName(options.service, 'options.service', 'InvalidService', 's3')
-
-  const ttl = checkSeconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
-  let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
-  let expiresIn = ttl
-  const window = options.cacheWindow
-  if (window !== undefined) {
-    expiresIn += checkSeconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
-    signedAtMs -= signedAtMs % (window * 1000)
-  }
+  const { expiresIn, signedAtMs } = validity(options)
   const amzDate = toAmzDate(signedAtMs)
 
   const method = request.method ?? 'GET'
   if (typeof method !== 'string' || !/^[A-Za-z]{1,32}$/.test(method)) fail('InvalidMethod', 'request.method', 'must be an HTTP method such as GET or PUT', method)
-
-  const field = 'request.url'
-  const url = request.url
-  const m = typeof url === 'string' ? URL_PARTS.exec(url) : null
-  const scheme = m?.[1]!.toLowerCase()
-  if (!m || (scheme !== 'http' && scheme !== 'https')) fail('InvalidUrl', field, 'must be an absolute http: or https: URL', url)
-  if (m[5] !== undefined) fail('InvalidUrl', field, 'must not contain a #fragment')
-  const hp = HOST_PORT.exec(m[2]!)
-  const port = Number(hp?.[2] ?? (scheme === 'https' ? 443 : 80))
-  if (!hp || port < 1 || port > 65535) {
-    fail('InvalidUrl', field, 'must have an ASCII (punycode) host or [IPv6] literal, a port in 1..65535 and no user info')
-  }
-  const host = hp[1]!.toLowerCase() + (port === (scheme === 'https' ? 443 : 80) ? '' : ':' + port)
-  const wirePath = toWirePath(m[3] || '/', field)
-  if (wirePath[0] !== '/') fail('InvalidUrl', field, 'must have a path that starts with "/"')
-
+  const target = requestTarget(request.url)
   const rules = serviceRules(service)
   const normalize = checkBoolean(options.normalizePath, 'options.normalizePath', rules.normalizePath)
   const doubleEncode = checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', rules.doubleEncodePath)
   const signSessionToken = checkBoolean(options.signSessionToken, 'options.signSessionToken', true)
-  if (rules.refuseDotSegments && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(wirePath)) {
-    fail('InvalidUrl', field, 'must not have "." or ".." segments (URL parsers remove them, so the signature could never match)')
+  if (rules.refuseDotSegments && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(target.wirePath)) {
+    fail('InvalidUrl', 'request.url', 'must not have "." or ".." segments (URL parsers remove them, so the signature could never match)')
   }
-
-  const query = parseQuery(m[4] ?? '', field)
-  for (const q of query) if (SIGNING_PARAMS.has(q.key.toLowerCase())) throw new PresignError('AlreadySigned', field, `already has the signing parameter ${q.key}`)
 
   const headers = collectHeaders(request.headers, 'request.headers')
   const given = headers.get('host')
-  if (given && (given + '').toLowerCase() !== host) fail('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${host})`)
-  headers.set('host', [host])
-
-  let payloadHash = checkPayloadHash(options.payloadHash)
-  let body: Uint8Array<ArrayBuffer> | undefined
-  if (payloadHash === undefined) {
-    const b: unknown = request.body
-    if (rules.payloadHash) payloadHash = rules.payloadHash
-    else if (typeof b === 'string') body = utf8(b)
-    else if (b instanceof Uint8Array || b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0))
-    else if (b != null) fail('InvalidOption', 'request.body', 'must be a string, Uint8Array or ArrayBuffer', b)
-    if (!body?.length) payloadHash ??= EMPTY_SHA256
-  }
+  if (given && (given + '').toLowerCase() !== target.host) fail('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${target.host})`)
+  headers.set('host', [target.host])
+  const payload = payloadOf(request.body, checkPayloadHash(options.payloadHash) ?? rules.payloadHash)
 
   return {
     method: method.toUpperCase(),
-    origin: scheme + '://' + host,
-    wirePath,
-    canonicalUri: canonicalUri(wirePath, { normalize, doubleEncode }),
-    query,
+    origin: target.scheme + '://' + target.host,
+    wirePath: target.wirePath,
+    canonicalUri: canonicalUri(target.wirePath, { normalize, doubleEncode }),
+    query: target.query,
     headers,
     accessKeyId: creds.accessKeyId,
     secretAccessKey: creds.secretAccessKey,
@@ -200,9 +161,52 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
     signedAtMs,
     amzDate,
     day: amzDate.slice(0, 8),
-    payloadHash,
-    body: payloadHash ? undefined : body,
+    payloadHash: payload.hash,
+    body: payload.body,
   }
+}
+
+/** `X-Amz-Expires` and the signing time: `expiresIn`, and with `cacheWindow` the time rounded down and the window added. */
+function validity(options: PresignOptions): { expiresIn: number; signedAtMs: number } {
+  const ttl = checkSeconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
+  let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
+  let expiresIn = ttl
+  const window = options.cacheWindow
+  if (window !== undefined) {
+    expiresIn += checkSeconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
+    signedAtMs -= signedAtMs % (window * 1000)
+  }
+  return { expiresIn, signedAtMs }
+}
+
+/** The URL as the client will send it: scheme, host (with a non-default port), wire path and query. */
+function requestTarget(url: unknown): { scheme: string; host: string; wirePath: string; query: QueryParam[] } {
+  const field = 'request.url'
+  const m = typeof url === 'string' ? URL_PARTS.exec(url) : null
+  const scheme = m?.[1]?.toLowerCase()
+  if (!m || (scheme !== 'http' && scheme !== 'https')) fail('InvalidUrl', field, 'must be an absolute http: or https: URL', url)
+  if (m[5] !== undefined) fail('InvalidUrl', field, 'must not contain a #fragment')
+  const hp = HOST_PORT.exec(m[2]!)
+  const port = Number(hp?.[2] ?? (scheme === 'https' ? 443 : 80))
+  if (!hp || port < 1 || port > 65535) {
+    fail('InvalidUrl', field, 'must have an ASCII (punycode) host or [IPv6] literal, a port in 1..65535 and no user info')
+  }
+  const host = hp[1]!.toLowerCase() + (port === (scheme === 'https' ? 443 : 80) ? '' : ':' + port)
+  const wirePath = toWirePath(m[3] || '/', field)
+  if (wirePath[0] !== '/') fail('InvalidUrl', field, 'must have a path that starts with "/"')
+  const query = parseQuery(m[4] ?? '', field)
+  for (const q of query) if (SIGNING_PARAMS.has(q.key.toLowerCase())) throw new PresignError('AlreadySigned', field, `already has the signing parameter ${q.key}`)
+  return { scheme, host, wirePath, query }
+}
+
+/** The payload hash when it is known (given, the service's rule, or the empty body's), else the body to hash. */
+function payloadOf(b: unknown, known: string | undefined): { hash: string | undefined; body: Uint8Array<ArrayBuffer> | undefined } {
+  if (known !== undefined) return { hash: known, body: undefined }
+  let body: Uint8Array<ArrayBuffer> | undefined
+  if (typeof b === 'string') body = utf8(b)
+  else if (b instanceof Uint8Array || b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0))
+  else if (b != null) fail('InvalidOption', 'request.body', 'must be a string, Uint8Array or ArrayBuffer', b)
+  return body?.length ? { hash: undefined, body } : { hash: EMPTY_SHA256, body: undefined }
 }
 
 /** @internal The signing plan: the canonical request and the URL up to the signature; pure and synchronous. */
@@ -214,9 +218,17 @@ export interface Plan {
   readonly unsignedUrl: string
 }
 
-/** Scope-dependent fragments, computed once per scope (the last one is kept). */
-let lastScope: { parts: readonly unknown[]; scope: string; credential: string; token: string | undefined } | undefined
+/** The scope-dependent fragments of a URL, computed once per access key id, day, region, service, algorithm and token. */
+interface ScopeFragments {
+  readonly scope: string
+  /** `X-Amz-Credential`, encoded. */
+  readonly credential: string
+  /** `X-Amz-Security-Token`, encoded. */
+  readonly token: string | undefined
+}
 
+/** The same small LRU as the signing keys (64 entries), keyed by every input that shapes the fragments. */
+const scopes = /* @__PURE__ */ new KeyCache<ScopeFragments>()
 
 /**
  * @internal Build the canonical request and the URL (everything but the signature).
@@ -224,14 +236,13 @@ let lastScope: { parts: readonly unknown[]; scope: string; credential: string; t
  */
 export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan {
   const v4a = regionSet !== undefined
-  const parts = [p.accessKeyId, p.day, p.region, p.service, v4a, p.sessionToken]
-  let s = lastScope
-  if (!s || !sameParts(parts, s.parts)) {
+  const token = p.sessionToken
+  // A session token is never '' here (checkCredentials makes it undefined), so '' stands for none.
+  const s = scopes.get([p.accessKeyId, p.day, p.region, p.service, v4a ? ALGORITHM_V4A : ALGORITHM, token ?? ''], () => {
     // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
     const scope = v4a ? credentialScopeV4a(p.day, p.service) : credentialScope(p.day, p.region, p.service)
-    const token = p.sessionToken
-    s = lastScope = { parts, scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
-  }
+    return { scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
+  })
   const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
   const algorithm = v4a ? ALGORITHM_V4A : ALGORITHM
   const headerList = uriEncode(signedHeaders)

@@ -1,10 +1,10 @@
 import { hmac, toHex } from '../core/crypto.js'
 import { fail } from '../core/errors.js'
-import { plan, prepare, type Prepared, presignDetailed, type PresignOptions, type PresignRequest, type PresignResult } from './presign.js'
-import { presignSyncDetailed } from './presign-sync.js'
 import { sha256Hex } from '../core/sha256.js'
 import { signingKey } from '../core/signing-key.js'
 import { stringToSign } from '../core/string-to-sign.js'
+import { presignSyncDetailed } from './presign-sync.js'
+import { plan, prepare, type Prepared, presignDetailed, type PresignOptions, type PresignRequest, type PresignResult } from './presign.js'
 
 /**
  * Presign many requests with the same options. The hashes (body, canonical

@@ -1,12 +1,11 @@
-import { checkKeySegments } from '../s3/keys.js'
-import { stringToSignV4a } from '../core/string-to-sign.js'
-import { MAX_REGIONS, REGION_PATTERN } from '../core/region-set.js'
 import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js'
 import { describe, fail, PresignError } from '../core/errors.js'
-import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
-import { ALGORITHM_V4A } from '../core/constants.js'
-import { cacheId } from '../core/signing-key.js'
+import { KeyCache } from '../core/key-cache.js'
+import { MAX_REGIONS, REGION_PATTERN } from '../core/region-set.js'
+import { stringToSignV4a } from '../core/string-to-sign.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { checkKeySegments } from '../s3/keys.js'
+import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
 
 /** Order of the P-256 group. */
 const N = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n
@@ -55,8 +54,8 @@ export interface V4aKeys {
   readonly y: string
 }
 
-const CACHE_SIZE = 64
-const cache = /* @__PURE__ */ new Map<string, Promise<V4aKeys>>()
+/** The same small LRU as the signing keys (64 entries), keyed by access key id and secret. */
+const cache = /* @__PURE__ */ new KeyCache<Promise<V4aKeys>>()
 
 const b64urlToHex = (s: string): string => {
   const bin = atob(s.replace(/-/g, '+').replace(/_/g, '/') + '='.repeat((4 - (s.length % 4)) % 4))
@@ -82,17 +81,12 @@ async function deriveKeys(accessKeyId: string, secretAccessKey: string): Promise
 
 /** The SigV4a keys of a credential, derived once and cached (LRU of 64). */
 export function v4aKeys(accessKeyId: string, secretAccessKey: string): Promise<V4aKeys> {
-  const id = cacheId([accessKeyId, secretAccessKey])
-  let keys = cache.get(id)
-  if (keys) cache.delete(id)
-  else {
-    keys = deriveKeys(accessKeyId, secretAccessKey)
-    const pending = keys
-    pending.catch(() => cache.get(id) === pending && cache.delete(id))
-    if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!)
-  }
-  cache.set(id, keys)
-  return keys
+  const parts = [accessKeyId, secretAccessKey]
+  return cache.get(parts, () => {
+    const keys = deriveKeys(accessKeyId, secretAccessKey)
+    keys.catch(() => cache.drop(parts, keys)) // a failed derivation is not kept
+    return keys
+  })
 }
 
 /** Import a P-256 public key from its point (64 hex digits each), e.g. for verifying against published keys. */

@@ -3,8 +3,8 @@
  * lookup and its result, dates, constant-time comparison. Everything here treats its input as hostile.
  */
 import { TERMINATOR } from '../core/constants.js'
-import { fail, PresignError } from '../core/errors.js'
 import { checkCredentials, type Credentials } from '../core/credentials.js'
+import { fail } from '../core/errors.js'
 
 /** Looks up the credentials of an access key id: `undefined` (or `null`) for an unknown key. */
 export type CredentialsLookup = (accessKeyId: string) => Credentials | undefined | null | Promise<Credentials | undefined | null>

@@ -1,16 +1,16 @@
 import { canonicalRequest, canonicalUri, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, parseQuery, type QueryParam } from '../core/canonical-request.js'
-import { EMPTY_SHA256, equalHex, hmac, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js'
-import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
-import { fail as failOption } from '../core/errors.js'
 import { ALGORITHM, ALGORITHM_V4A, MAX_EXPIRES, REQUIRED_AUTH_PARAMS } from '../core/constants.js'
-import { serviceRules } from '../core/service-rules.js'
-import { HOST_PORT, URL_PARTS } from '../core/url.js'
-import { derToP1363, v4aKeys } from '../sign/sigv4a.js'
+import { EMPTY_SHA256, equalHex, hmac, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js'
+import { fail as failOption } from '../core/errors.js'
 import { globMatch, parseRegionSet } from '../core/region-set.js'
+import { serviceRules } from '../core/service-rules.js'
 import { signingKey } from '../core/signing-key.js'
 import { credentialScope, credentialScopeV4a, stringToSign, stringToSignV4a } from '../core/string-to-sign.js'
-import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, lookUp, parseCredential } from './shared.js'
 import { parseAmzDate } from '../core/time.js'
+import { HOST_PORT, URL_PARTS } from '../core/url.js'
+import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
+import { derToP1363, v4aKeys } from '../sign/sigv4a.js'
+import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, lookUp, parseCredential } from './shared.js'
 
 /** The request a server received. */
 export interface VerifyRequest {
@@ -71,12 +71,19 @@ export type VerifyFailureCode =
 
 /** A presigned request that verified. */
 export interface VerifySuccess {
+  /** It verified. */
   readonly ok: true
+  /** Who signed (the lookup returned valid credentials for it). */
   readonly accessKeyId: string
+  /** `X-Amz-Date`. */
   readonly signedAt: Date
+  /** `X-Amz-Date` + `X-Amz-Expires`. */
   readonly expiresAt: Date
+  /** `X-Amz-SignedHeaders`, in order. */
   readonly signedHeaders: readonly string[]
+  /** The scope's region (SigV4a: the region set as the URL writes it). */
   readonly region: string
+  /** The scope's service. */
   readonly service: string
   /** The session token the URL carried, if any. */
   readonly sessionToken?: string | undefined
@@ -84,6 +91,7 @@ export interface VerifySuccess {
 
 /** A presigned request that did not verify, explained in S3's own terms. Never contains a secret. */
 export interface VerifyFailure {
+  /** It did not verify. */
   readonly ok: false
   /** Our stable code. */
   readonly code: VerifyFailureCode
@@ -108,7 +116,6 @@ const fail = (code: VerifyFailureCode, s3Code: string, message: string, extra?: 
   ...extra,
 })
 const malformed = (message: string) => fail('MalformedQuery', 'AuthorizationQueryParametersError', message)
-
 
 /** S3's limit on the request header section (names, values and line framing): 8 KiB. */
 const MAX_HEADER_BYTES = 8192
@@ -187,6 +194,53 @@ function receivedHeaders(input: VerifyRequest['headers']): { map: Map<string, st
  */
 export async function verifyPresigned(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult> {
   const settings = checkOptions(options)
+  const { method, url, body } = checkRequest(request)
+  const received = receivedHeaders(request.headers)
+  if (received.bytes > MAX_HEADER_BYTES) {
+    return fail('HeadersTooLarge', 'RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.')
+  }
+  const target = parseTarget(url, received.map)
+  if (isFailure(target)) return target
+  const auth = authParams(target.params)
+  if (isFailure(auth)) return auth
+  const scope = checkScope(auth, settings)
+  if (isFailure(scope)) return scope
+  const signed = signedHeaderValues(auth.get('X-Amz-SignedHeaders')!, received.map)
+  if (isFailure(signed)) return signed
+
+  const creds = await lookUp(settings.lookup, scope.accessKeyId)
+  if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
+  const token = auth.get('X-Amz-Security-Token')
+  if (creds.sessionToken && creds.sessionToken !== token) {
+    return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
+  }
+  const creq = await serverCanonicalRequest(method, body, target, signed.values, scope.service, settings)
+  if (creq === undefined) return malformed('The request path is not valid')
+  const { sts, valid } = await checkSignature(creq, scope, auth.get('X-Amz-Signature')!, creds.secretAccessKey)
+  if (signed.text !== auth.get('X-Amz-SignedHeaders') || !valid) {
+    return fail(
+      'SignatureDoesNotMatch',
+      'SignatureDoesNotMatch',
+      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+      { canonicalRequest: creq, stringToSign: sts },
+    )
+  }
+  return {
+    ok: true,
+    accessKeyId: scope.accessKeyId,
+    signedAt: new Date(scope.signedAtMs),
+    expiresAt: new Date(scope.expiresAtMs),
+    signedHeaders: signed.names,
+    region: scope.region,
+    service: scope.service,
+    sessionToken: token,
+  }
+}
+
+const isFailure = (value: object): value is VerifyFailure => 'ok' in value
+
+/** The request's own fields: a caller's mistake here is a `PresignError`, never a 403. */
+function checkRequest(request: VerifyRequest): { method: string; url: string; body: string | Uint8Array | undefined } {
   checkObject(request, 'request', '{ method, url, headers?, body? }')
   const { method, url, body } = request
   if (typeof method !== 'string') failOption('InvalidOption', 'request.method', 'must be a string', method)
@@ -194,14 +248,17 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   if (body !== undefined && typeof body !== 'string' && !(body instanceof Uint8Array)) {
     failOption('InvalidOption', 'request.body', 'must be a string or a Uint8Array', body)
   }
+  return { method, url, body }
+}
 
-  const received = receivedHeaders(request.headers)
-  if (received.bytes > MAX_HEADER_BYTES) {
-    return fail('HeadersTooLarge', 'RequestHeaderSectionTooLarge', 'Your request header section exceeds the maximum allowed size.')
-  }
-  const headers = received.map
+/** Where the request went: path, query parameters and host. */
+interface Target {
+  readonly path: string
+  readonly params: QueryParam[]
+}
 
-  // URL: absolute, or origin-form with the host from the Host header.
+/** The URL (absolute, or origin-form with the host from the Host header), whose host becomes the `host` header. */
+function parseTarget(url: string, headers: Map<string, string[]>): Target | VerifyFailure {
   let authority: string | undefined
   let path: string
   let query: string
@@ -220,13 +277,15 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   const host = hostHeader?.[0] ?? (authority && HOST_PORT.test(authority) ? authority : undefined)
   if (host === undefined) return malformed('The request has no Host header')
   headers.set('host', [host])
-
-  let params: QueryParam[]
   try {
-    params = parseQuery(query, 'request.url')
+    return { path, params: parseQuery(query, 'request.url') }
   } catch {
     return malformed('The query string is not valid percent-encoding')
   }
+}
+
+/** The `X-Amz-*` parameters, decoded: each at most once, the required ones present. */
+function authParams(params: readonly QueryParam[]): Map<string, string> | VerifyFailure {
   const auth = new Map<string, string>()
   for (const p of params) {
     if (!p.key.startsWith('X-Amz-')) continue
@@ -242,6 +301,23 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
       )
     }
   }
+  return auth
+}
+
+/** Who signed, for which scope and window: checked against the settings and the clock. */
+interface Scope {
+  readonly v4a: boolean
+  readonly accessKeyId: string
+  readonly day: string
+  /** SigV4: the scope's region; SigV4a: the region set as written. */
+  readonly region: string
+  readonly service: string
+  readonly amzDate: string
+  readonly signedAtMs: number
+  readonly expiresAtMs: number
+}
+
+function checkScope(auth: ReadonlyMap<string, string>, settings: Settings): Scope | VerifyFailure {
   const algorithm = auth.get('X-Amz-Algorithm')!
   const v4a = algorithm === ALGORITHM_V4A
   if (algorithm !== ALGORITHM && !v4a) {
@@ -254,7 +330,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
       `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/${v4a ? '' : 'REGION/'}SERVICE/aws4_request".`,
     )
   }
-  const { accessKeyId, day: scopeDay, service } = credential
+  const { accessKeyId, day, service } = credential
   const regionSetText = auth.get('X-Amz-Region-Set')
   let regionSet: string[] | undefined
   if (v4a) {
@@ -264,24 +340,15 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   }
   const region = v4a ? regionSetText! : credential.region!
   const amzDate = auth.get('X-Amz-Date')!
-  const signedAtMs = parseAmzDate(amzDate)
-  if (signedAtMs === undefined) return malformed('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
-  const expiresText = auth.get('X-Amz-Expires')!
-  if (!/^\d{1,15}$/.test(expiresText)) return malformed('X-Amz-Expires should be a number')
-  const expires = Number(expiresText)
-  if (expires < 1) return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative')
-  if (expires > MAX_EXPIRES) {
-    return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_EXPIRES}`)
-  }
-  if (scopeDay !== amzDate.slice(0, 8)) {
-    return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Invalid credential date "${scopeDay}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`)
-  }
+  const window = checkWindow(amzDate, auth.get('X-Amz-Expires')!, day)
+  if (isFailure(window)) return window
   if (regionSet ? !coversRegions(regionSet, settings.regions) : !accepts(settings.regions, region)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; the region '${region}' is wrong`)
   }
   if (!accepts(settings.services, service)) {
     return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Error parsing the X-Amz-Credential parameter; incorrect service "${service}"`)
   }
+  const { signedAtMs, expires } = window
   const expiresAtMs = signedAtMs + expires * 1000
   if (signedAtMs - settings.nowMs > settings.skew * 1000) {
     return fail('NotYetValid', 'AccessDenied', `Request is not valid yet (X-Amz-Date ${amzDate} is more than ${settings.skew} s in the future)`)
@@ -289,46 +356,71 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
   if (settings.nowMs > expiresAtMs) {
     return fail('Expired', 'AccessDenied', `Request has expired (X-Amz-Expires ${expires}, expired at ${new Date(expiresAtMs).toISOString()})`)
   }
-  const signedHeaders = auth.get('X-Amz-SignedHeaders')!.split(';')
-  if (!signedHeaders.includes('host')) return fail('MissingSignedHeader', 'AccessDenied', 'X-Amz-SignedHeaders must include host')
-  // As S3 and Swift: the unsigned-header refusal comes before the missing-header check, the lookup and the signature.
-  const signedSet = new Set(signedHeaders)
+  return { v4a, accessKeyId, day, region, service, amzDate, signedAtMs, expiresAtMs }
+}
+
+/** `X-Amz-Date` and `X-Amz-Expires`: well-formed, in range, and the date on the scope's day. */
+function checkWindow(amzDate: string, expiresText: string, day: string): { signedAtMs: number; expires: number } | VerifyFailure {
+  const signedAtMs = parseAmzDate(amzDate)
+  if (signedAtMs === undefined) return malformed('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"')
+  if (!/^\d{1,15}$/.test(expiresText)) return malformed('X-Amz-Expires should be a number')
+  const expires = Number(expiresText)
+  if (expires < 1) return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', 'X-Amz-Expires must be non-negative')
+  if (expires > MAX_EXPIRES) {
+    return fail('ExpiresOutOfRange', 'AuthorizationQueryParametersError', `X-Amz-Expires must be less than a week (in seconds) that is ${MAX_EXPIRES}`)
+  }
+  if (day !== amzDate.slice(0, 8)) {
+    return fail('ScopeMismatch', 'AuthorizationQueryParametersError', `Invalid credential date "${day}". This date is not the same as X-Amz-Date: "${amzDate.slice(0, 8)}".`)
+  }
+  return { signedAtMs, expires }
+}
+
+/**
+ * The signed headers' values. As S3 and Swift do, an unsigned `x-amz-*` header is refused first, before the
+ * missing-header check, the lookup and the signature.
+ */
+function signedHeaderValues(list: string, headers: ReadonlyMap<string, string[]>) {
+  const names = list.split(';')
+  if (!names.includes('host')) return fail('MissingSignedHeader', 'AccessDenied', 'X-Amz-SignedHeaders must include host')
+  const signedSet = new Set(names)
   for (const name of headers.keys()) {
     if (name.startsWith('x-amz-') && !signedSet.has(name) && name !== UNSIGNED_ALLOWED) {
       return fail('UnsignedHeader', 'AccessDenied', 'There were headers present in the request which were not signed')
     }
   }
-  const signedMap = new Map<string, string[]>()
-  for (const name of signedHeaders) {
-    const values = headers.get(name)
-    if (!values || name !== name.toLowerCase()) {
-      return fail('MissingSignedHeader', 'AccessDenied', `The signed header "${name}" is missing from the request`)
-    }
-    signedMap.set(name, values)
+  const values = new Map<string, string[]>()
+  for (const name of names) {
+    const v = headers.get(name)
+    if (!v || name !== name.toLowerCase()) return fail('MissingSignedHeader', 'AccessDenied', `The signed header "${name}" is missing from the request`)
+    values.set(name, v)
   }
+  return { names, values, text: formatCanonicalHeaders(values).signedHeaders }
+}
 
-  const creds = await lookUp(settings.lookup, accessKeyId)
-  if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
-  const token = auth.get('X-Amz-Security-Token')
-  if (creds.sessionToken && creds.sessionToken !== token) {
-    return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
-  }
-
+/** The canonical request as the server computes it; `undefined` when the path is not valid percent-encoding. */
+async function serverCanonicalRequest(
+  method: string,
+  body: string | Uint8Array | undefined,
+  target: Target,
+  signed: ReadonlyMap<string, readonly string[]>,
+  service: string,
+  settings: Settings,
+): Promise<string | undefined> {
   const rules = serviceRules(service)
   let payloadHash = settings.payloadHash ?? rules.payloadHash
   if (payloadHash === undefined) {
     if (body === undefined || body.length === 0) payloadHash = EMPTY_SHA256
     else payloadHash = await sha256Hex(typeof body === 'string' ? utf8(body) : new Uint8Array(body))
   }
-  const signedParams = params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== 'X-Amz-Security-Token'))
-  const formatted = formatCanonicalHeaders(signedMap)
+  const signedParams = target.params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== 'X-Amz-Security-Token'))
+  const formatted = formatCanonicalHeaders(signed)
   let uri: string
   try {
-    uri = canonicalUri(path, { normalize: settings.normalizePath ?? rules.normalizePath, doubleEncode: settings.doubleEncodePath ?? rules.doubleEncodePath })
+    uri = canonicalUri(target.path, { normalize: settings.normalizePath ?? rules.normalizePath, doubleEncode: settings.doubleEncodePath ?? rules.doubleEncodePath })
   } catch {
-    return malformed('The request path is not valid')
+    return undefined
   }
-  const creq = canonicalRequest({
+  return canonicalRequest({
     // ASCII letters only are upper-cased: 'poſt'.toUpperCase() is 'POST', and no such method was ever signed.
     method: /^[A-Za-z]+$/.test(method) ? method.toUpperCase() : method,
     canonicalUri: uri,
@@ -337,39 +429,23 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
     signedHeaders: formatted.signedHeaders,
     payloadHash,
   })
-  let sts: string
-  let valid: boolean
-  if (v4a) {
-    sts = stringToSignV4a(amzDate, credentialScopeV4a(scopeDay, service), await sha256Hex(creq))
-    const sig = derToP1363(auth.get('X-Amz-Signature')!)
-    const { publicKey } = await v4aKeys(accessKeyId, creds.secretAccessKey)
-    valid = sig !== undefined && (await subtle().verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, utf8(sts)))
-  } else {
-    sts = stringToSign(amzDate, credentialScope(scopeDay, region, service), await sha256Hex(creq))
-    const key = await signingKey(accessKeyId, creds.secretAccessKey, scopeDay, region, service)
-    valid = equalHex(toHex(await hmac(key, sts)), auth.get('X-Amz-Signature')!.toLowerCase())
+}
+
+/** The string to sign, and whether the URL's signature is right for it (SigV4: HMAC in constant time; SigV4a: ECDSA). */
+async function checkSignature(creq: string, scope: Scope, signature: string, secret: string): Promise<{ sts: string; valid: boolean }> {
+  if (scope.v4a) {
+    const sts = stringToSignV4a(scope.amzDate, credentialScopeV4a(scope.day, scope.service), await sha256Hex(creq))
+    const sig = derToP1363(signature)
+    const { publicKey } = await v4aKeys(scope.accessKeyId, secret)
+    return { sts, valid: sig !== undefined && (await subtle().verify({ name: 'ECDSA', hash: 'SHA-256' }, publicKey, sig, utf8(sts))) }
   }
-  if (formatted.signedHeaders !== auth.get('X-Amz-SignedHeaders') || !valid) {
-    return fail(
-      'SignatureDoesNotMatch',
-      'SignatureDoesNotMatch',
-      'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-      { canonicalRequest: creq, stringToSign: sts },
-    )
-  }
-  return {
-    ok: true,
-    accessKeyId,
-    signedAt: new Date(signedAtMs),
-    expiresAt: new Date(expiresAtMs),
-    signedHeaders,
-    region,
-    service,
-    sessionToken: token,
-  }
+  const sts = stringToSign(scope.amzDate, credentialScope(scope.day, scope.region, scope.service), await sha256Hex(creq))
+  const key = await signingKey(scope.accessKeyId, secret, scope.day, scope.region, scope.service)
+  return { sts, valid: equalHex(toHex(await hmac(key, sts)), signature.toLowerCase()) }
 }
 
 /** The options, validated: a bad option is a `PresignError`, never a raw `TypeError` or a silently wrong check. */
+type Settings = ReturnType<typeof checkOptions>
 function checkOptions(options: VerifyOptions) {
   checkObject(options, 'options', '{ credentials, region?, service?, ... }')
   const skew = options.clockSkew === undefined ? 900 : options.clockSkew

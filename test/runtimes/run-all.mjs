@@ -1,4 +1,4 @@
-// Runs the vector suites against the BUILT package in every runtime, then the README snippets:
+// Runs the vector suites against the BUILT package in every runtime, then the snippets of docs/runtimes.md:
 //
 //   npm run test:runtimes        (= npm run build && node test/runtimes/run-all.mjs)
 //
@@ -6,7 +6,7 @@
 // "bun"), headless Chromium (Debian's /usr/bin/chromium via playwright-core) and workerd (npm
 // package "workerd"). Each runner prints `<runtime>: N passed, M failed`; this prints a table and
 // exits non-zero unless every runtime passed the same N as Node ESM, N > 0, with no failure, and
-// every README snippet passed. Outside CI a runtime whose binary is missing is SKIPPED (loudly, with
+// every snippet of docs/runtimes.md passed. Outside CI a runtime whose binary is missing is SKIPPED (loudly, with
 // how to install it); with CI=true it is a failure. Every process runs with a time limit in its own
 // process group and is killed on timeout or exit.
 import { existsSync } from 'node:fs'
@@ -67,17 +67,17 @@ for (const rt of RUNTIMES) {
   rows.push({ name: rt.name, version, ...counts, exit: r.code, timedOut: r.timedOut })
 }
 
-// The README snippets (its own runner: it packs the package and runs each snippet in its runtime).
+// The snippets of docs/runtimes.md (its own runner: it packs the package and runs each snippet in its runtime).
 {
   const t0 = Date.now()
-  const r = await run(process.execPath, [script('readme-snippets.mjs')], { timeoutMs: 300_000 })
+  const r = await run(process.execPath, [script('doc-snippets.mjs')], { timeoutMs: 300_000 })
   const out = (r.stdout + r.stderr).trim()
-  console.log(`--- readme-snippets (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
+  console.log(`--- doc-snippets (${((Date.now() - t0) / 1000).toFixed(1)} s)`)
   console.log(out)
-  const m = /^readme-snippets: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m.exec(out)
+  const m = /^doc-snippets: (\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m.exec(out)
   rows.push({
-    name: 'readme-snippets',
-    version: 'README ## Runtimes',
+    name: 'doc-snippets',
+    version: 'docs/runtimes.md',
     ...(m ? { passed: Number(m[1]), failed: Number(m[2]), skipped: Number(m[3] ?? 0) } : {}),
     exit: r.code,
     timedOut: r.timedOut,
@@ -93,7 +93,7 @@ for (const row of rows) {
   if (row.timedOut) problems.push('timed out')
   if (row.exit !== 0) problems.push(`exit ${row.exit}`)
   if (row.failed > 0) problems.push(`${row.failed} failed`)
-  if (row.name === 'readme-snippets') {
+  if (row.name === 'doc-snippets') {
     if (row.passed + (CI ? 0 : row.skipped) !== 6 || (CI && row.skipped)) problems.push('expected 6 snippets to pass')
   } else {
     if (!(reference > 0)) problems.push('node-esm passed no case')

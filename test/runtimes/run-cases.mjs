@@ -168,7 +168,7 @@ export async function runCases(lib, data) {
         counts.failed++
         out.failed++
         if (out.failures.length < MAX_FAILURES) {
-          out.failures.push({ suite, name: c.name, message: String(e && e.stack ? e.stack : e) })
+          out.failures.push({ suite, name: c.name, message: String(e?.stack ? e.stack : e) })
         }
       }
     }

@@ -15,7 +15,7 @@ export const outDir = join(here, '.out')
 export const distEsm = join(projectRoot, 'dist', 'index.js')
 export const distCjs = join(projectRoot, 'dist', 'index.cjs')
 
-/** The documented example (AWS S3 docs): every README snippet must print a URL with this signature. */
+/** The documented example (AWS S3 docs): every snippet of docs/runtimes.md must print a URL with this signature. */
 export const DOC_SIGNATURE = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
 
 /** Chromium flags for this machine's closed network (no background connections, no sandbox as root). */

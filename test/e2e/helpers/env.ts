@@ -133,7 +133,7 @@ export function requestVia127(
         timeout: 15_000,
         // Node 20 calls lookup with { all: true } (happy eyeballs) or without it.
         lookup: ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) => {
-          if (opts && opts.all) cb(null, [{ address: '127.0.0.1', family: 4 }])
+          if (opts?.all) cb(null, [{ address: '127.0.0.1', family: 4 }])
           else cb(null, '127.0.0.1', 4)
         }) as never,
       },

@@ -1,15 +1,16 @@
-// Runs the snippets of README.md's `## Runtimes` section, exactly as written, each in its runtime,
-// against the PACKED package (`npm pack`, unpacked into node_modules/sigv4-presign of a scratch
-// folder, so `import 'sigv4-presign'` resolves as it does for a user), and checks that each prints
-// the AWS documentation example URL (signature aeeed9bb…d404).
+// Runs the snippets of docs/runtimes.md (the per-runtime examples the README links to), exactly as
+// written, each in its runtime, against the PACKED package (`npm pack`, unpacked into
+// node_modules/sigv4-presign of a scratch folder, so `import 'sigv4-presign'` resolves as it does for
+// a user), and checks that each prints the AWS documentation example URL (signature aeeed9bb…d404).
 //
-//   node test/runtimes/readme-snippets.mjs      (after npm run build)
+//   node test/runtimes/doc-snippets.mjs      (after npm run build; npm run test:runtimes runs it)
 //
 // A snippet is a fenced block whose info string has `runtime=<name>`: node-esm, node-cjs, deno,
 // bun, browser (an HTML page, run in headless Chromium from 127.0.0.1) and worker (a Cloudflare
-// Worker module, run in workerd with the credentials as text bindings). Each must appear once.
-// Prints `readme-snippets: N passed, M failed` (and `, K skipped` outside CI when a runtime is missing).
-import { copyFileSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+// Worker module, run in workerd with the credentials as text bindings). Each must appear exactly once
+// in the file; a block with an unknown runtime, or a missing file, is a failure.
+// Prints `doc-snippets: N passed, M failed` (and `, K skipped` outside CI when a runtime is missing).
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { runInChromium } from './browser.mjs'
 import { DOC_SIGNATURE, INSTALL, findRuntime, outDir, projectRoot, run, staticServer } from './tools.mjs'
@@ -20,15 +21,14 @@ const EXPECTED_URL =
   '&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z' +
   `&X-Amz-SignedHeaders=host&X-Amz-Expires=86400&X-Amz-Signature=${DOC_SIGNATURE}`
 const RUNTIMES = ['node-esm', 'node-cjs', 'deno', 'bun', 'browser', 'worker']
+/** The guide that holds the snippets (linked from README.md). */
+export const SNIPPETS_FILE = join('docs', 'runtimes.md')
 
-/** The fenced code blocks of the `## Runtimes` section: `[{ lang, runtime, code }]`. */
-export function runtimeSnippets(readme) {
-  const start = readme.indexOf('\n## Runtimes\n')
-  if (start < 0) throw new Error('README.md has no "## Runtimes" section')
-  const next = readme.indexOf('\n## ', start + 1)
-  const section = readme.slice(start, next < 0 ? undefined : next)
+/** The fenced code blocks of docs/runtimes.md that name a runtime: `[{ lang, runtime, code }]`. */
+export function runtimeSnippets(markdown) {
+  if (!markdown.startsWith('# Runtimes\n')) throw new Error(`${SNIPPETS_FILE} does not start with "# Runtimes"`)
   const blocks = []
-  for (const m of section.matchAll(/^```(\S*)([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm)) {
+  for (const m of markdown.matchAll(/^```(\S*)([^\n]*)\n([\s\S]*?)^```[ \t]*$/gm)) {
     const runtime = /(?:^|\s)runtime=(\S+)/.exec(m[2])?.[1]
     if (runtime) blocks.push({ lang: m[1], runtime, code: m[3] })
   }
@@ -65,7 +65,7 @@ async function runSnippet(dir, { runtime, code }, bins) {
     case 'bun':
       return proc(bins.bun, [], 'main.ts', { NO_COLOR: '1' })
     case 'browser': {
-      writeFileSync(join(dir, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>README snippet</title>\n${code}`)
+      writeFileSync(join(dir, 'index.html'), `<!doctype html>\n<meta charset="utf-8">\n<title>docs/runtimes.md snippet</title>\n${code}`)
       const server = await staticServer({ root: dir, routes: { '/': join(dir, 'index.html') } })
       try {
         const { console: lines } = await runInChromium(server.origin + '/', { timeoutMs: 60_000, consoleUntil: /X-Amz-Signature=/ })
@@ -95,17 +95,17 @@ async function runSnippet(dir, { runtime, code }, bins) {
 const NEEDS = { deno: 'deno', bun: 'bun', browser: 'chromium', worker: 'workerd' }
 
 export async function main() {
-  const snippets = runtimeSnippets(readFileSync(join(projectRoot, 'README.md'), 'utf8'))
+  const snippets = runtimeSnippets(readFileSync(join(projectRoot, SNIPPETS_FILE), 'utf8'))
   let passed = 0
   let failed = 0
   let skipped = 0
   const fail = (what, why) => {
     failed++
-    console.log(`readme/${what}: FAILED ${why}`)
+    console.log(`snippet/${what}: FAILED ${why}`)
   }
   for (const name of RUNTIMES) {
     const n = snippets.filter((s) => s.runtime === name).length
-    if (n !== 1) fail(name, `README's ## Runtimes section has ${n} snippets with runtime=${name}, expected 1`)
+    if (n !== 1) fail(name, `${SNIPPETS_FILE} has ${n} snippets with runtime=${name}, expected 1`)
   }
   for (const s of snippets) if (!RUNTIMES.includes(s.runtime)) fail(s.runtime, `unknown runtime=${s.runtime} (known: ${RUNTIMES.join(', ')})`)
 
@@ -116,7 +116,7 @@ export async function main() {
   // As `npm install sigv4-presign` leaves it (Deno reads node_modules through package.json too).
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ private: true, dependencies: { 'sigv4-presign': pkg.version } }, null, 2))
   for (const f of readdirSync(dir)) if (f.endsWith('.tgz')) rmSync(join(dir, f))
-  console.log(`readme: packed sigv4-presign@${pkg.version} (${pkg.files} files) into ${dir}/node_modules`)
+  console.log(`doc-snippets: packed sigv4-presign@${pkg.version} (${pkg.files} files) into ${dir}/node_modules`)
 
   const bins = {}
   for (const s of snippets) {
@@ -129,7 +129,7 @@ export async function main() {
           fail(s.runtime, `${need} is missing (${found.missing}); install: ${INSTALL[need]}`)
         } else {
           skipped++
-          console.log(`readme/${s.runtime}: SKIPPED, ${need} is missing (${found.missing}); install: ${INSTALL[need]}`)
+          console.log(`snippet/${s.runtime}: SKIPPED, ${need} is missing (${found.missing}); install: ${INSTALL[need]}`)
         }
         continue
       }
@@ -140,16 +140,16 @@ export async function main() {
       const line = printed.split('\n').map((l) => l.trim()).find((l) => l.startsWith('https://'))
       if (line !== EXPECTED_URL) throw new Error(`printed ${JSON.stringify(printed.slice(0, 600))}, expected the URL ${EXPECTED_URL}`)
       passed++
-      console.log(`readme/${s.runtime}: ok (X-Amz-Signature=${DOC_SIGNATURE.slice(0, 8)}…)`)
+      console.log(`snippet/${s.runtime}: ok (X-Amz-Signature=${DOC_SIGNATURE.slice(0, 8)}…)`)
     } catch (e) {
-      fail(s.runtime, String(e && e.message ? e.message : e))
+      fail(s.runtime, String(e?.message ? e.message : e))
     }
   }
-  console.log(`readme-snippets: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+  console.log(`doc-snippets: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
   return { passed, failed, skipped, expected: RUNTIMES.length }
 }
 
-if (import.meta.url.endsWith('/readme-snippets.mjs') && process.argv[1]?.endsWith('readme-snippets.mjs')) {
+if (import.meta.url.endsWith('/doc-snippets.mjs') && process.argv[1]?.endsWith('doc-snippets.mjs')) {
   const r = await main()
   process.exitCode = r.failed === 0 && r.passed + r.skipped === r.expected ? 0 : 1
 }
