@@ -2,7 +2,7 @@ import { fail } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
 import { presignSync } from '../sign/presign-sync.js'
 import { presign } from '../sign/presign.js'
-import { botocoreOrder, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, signing, withoutScheme } from './tokens.js'
+import { botocoreOrder, checkOptions, checkRegion, checkText, type Recipe, type ServiceTokenOptions, type Unchecked, signing, withoutScheme } from './tokens.js'
 
 /** Inputs of {@link elastiCacheAuthToken}. */
 export interface ElastiCacheAuthTokenOptions extends ServiceTokenOptions {
@@ -25,14 +25,20 @@ export interface MemoryDbAuthTokenOptions extends ServiceTokenOptions {
 /** ElastiCache and MemoryDB names: letters, digits and hyphens (they are stored lower-cased). */
 const CACHE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
 
-function cacheRecipe(service: 'elasticache' | 'memorydb', o: Record<string, unknown>, nameField: string, userField: string, serverless: boolean): Recipe {
+function cacheRecipe<T extends ServiceTokenOptions>(
+  service: 'elasticache' | 'memorydb',
+  o: Unchecked<T>,
+  nameField: keyof T & string,
+  userField: keyof T & string,
+  serverless: boolean,
+): Recipe {
   const name = o[nameField]
   if (typeof name !== 'string' || !CACHE_NAME.test(name)) {
     const hint = typeof name === 'string' && name.includes('.') ? ' (the name, not the endpoint host)' : ''
     fail('InvalidOption', `options.${nameField}`, `must be a ${service === 'memorydb' ? 'MemoryDB cluster' : 'cache'} name of letters, digits and "-" such as "my-cache"${hint}`, name)
   }
   const user = uriEncode(checkText(o[userField], `options.${userField}`, 'the IAM-enabled user'), false, `options.${userField}`)
-  const region = checkRegion(o['region'])
+  const region = checkRegion(o.region)
   return {
     request: { url: `https://${name}/?Action=connect&User=${user}${serverless ? '&ResourceType=ServerlessCache' : ''}` },
     options: signing(o, region, service, 900),
@@ -42,11 +48,11 @@ function cacheRecipe(service: 'elasticache' | 'memorydb', o: Record<string, unkn
 
 function elastiCacheRecipe(input: ElastiCacheAuthTokenOptions): Recipe {
   const o = checkOptions(input)
-  const serverless = o['serverless'] ?? false
+  const serverless = o.serverless ?? false
   if (typeof serverless !== 'boolean') {
     fail('InvalidOption', 'options.serverless', 'must be true (serverless cache) or false (replication group)', serverless)
   }
-  return cacheRecipe('elasticache', o, 'cacheName', 'userId', serverless)
+  return cacheRecipe<ElastiCacheAuthTokenOptions>('elasticache', o, 'cacheName', 'userId', serverless)
 }
 
 /**
@@ -91,7 +97,7 @@ export function elastiCacheAuthTokenSync(options: ElastiCacheAuthTokenOptions): 
  * @throws {PresignError} `InvalidOption` (clusterName, userName), `InvalidRegion`, `InvalidCredentials`, `InvalidDate`, `InvalidString`
  */
 export async function memoryDbAuthToken(options: MemoryDbAuthTokenOptions): Promise<string> {
-  const r = cacheRecipe('memorydb', checkOptions(options), 'clusterName', 'userName', false)
+  const r = cacheRecipe<MemoryDbAuthTokenOptions>('memorydb', checkOptions(options), 'clusterName', 'userName', false)
   return r.finish(await presign(r.request, r.options))
 }
 
@@ -101,6 +107,6 @@ export async function memoryDbAuthToken(options: MemoryDbAuthTokenOptions): Prom
  * @throws {PresignError} as {@link memoryDbAuthToken}
  */
 export function memoryDbAuthTokenSync(options: MemoryDbAuthTokenOptions): string {
-  const r = cacheRecipe('memorydb', checkOptions(options), 'clusterName', 'userName', false)
+  const r = cacheRecipe<MemoryDbAuthTokenOptions>('memorydb', checkOptions(options), 'clusterName', 'userName', false)
   return r.finish(presignSync(r.request, r.options))
 }

@@ -3,7 +3,7 @@ import { MAX_EXPIRES } from '../core/constants.js'
 import { fail, PresignError } from '../core/errors.js'
 import { presignSync } from '../sign/presign-sync.js'
 import { presign } from '../sign/presign.js'
-import { base64Url, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing } from './tokens.js'
+import { base64Url, botocoreOrder, checkExpiresIn, checkHostName, checkOptions, checkRegion, dnsSuffix, type Recipe, type ServiceTokenOptions, signing, type Unchecked } from './tokens.js'
 
 /** Inputs of {@link stsCallerIdentityUrl}. */
 export interface StsCallerIdentityUrlOptions extends ServiceTokenOptions {
@@ -19,9 +19,9 @@ export interface StsCallerIdentityUrlOptions extends ServiceTokenOptions {
   readonly host?: string | undefined
 }
 
-function stsRecipe(o: Record<string, unknown>, headers: HeadersInput | undefined, field: string, expiresIn: number): Recipe {
-  const region = checkRegion(o['region'])
-  const host = o['host'] === undefined ? `sts.${region}.${dnsSuffix(region)}` : checkHostName(o['host'], 'options.host', 'sts.us-east-1.amazonaws.com')
+function stsRecipe(o: Unchecked<ServiceTokenOptions & { readonly host?: string | undefined }>, headers: HeadersInput | undefined, field: string, expiresIn: number): Recipe {
+  const region = checkRegion(o.region)
+  const host = o.host === undefined ? `sts.${region}.${dnsSuffix(region)}` : checkHostName(o.host, 'options.host', 'sts.us-east-1.amazonaws.com')
   const map = collectHeaders(headers, field)
   if (map.has('host')) throw new PresignError('InvalidHeader', `${field}["host"]`, 'must not be given: the host is options.host')
   return {
@@ -33,8 +33,8 @@ function stsRecipe(o: Record<string, unknown>, headers: HeadersInput | undefined
 
 function callerIdentityRecipe(input: StsCallerIdentityUrlOptions): Recipe {
   const o = checkOptions(input)
-  const expiresIn = checkExpiresIn(o['expiresIn'], 60, MAX_EXPIRES, 'at most 7 days')
-  return stsRecipe(o, o['headers'] as HeadersInput | undefined, 'options.headers', expiresIn)
+  const expiresIn = checkExpiresIn(o.expiresIn, 60, MAX_EXPIRES, 'at most 7 days')
+  return stsRecipe(o, o.headers as HeadersInput | undefined, 'options.headers', expiresIn)
 }
 
 /**
@@ -83,12 +83,12 @@ const TOKEN_PREFIX = 'k8s-aws-v1.'
 
 function eksRecipe(input: EksTokenOptions): Recipe {
   const o = checkOptions(input)
-  const cluster = o['clusterName']
+  const cluster = o.clusterName
   if (typeof cluster !== 'string' || !CLUSTER.test(cluster)) {
     fail('InvalidOption', 'options.clusterName', 'must be an EKS cluster name or id (1-100 of A-Z a-z 0-9 - _, starting with a letter or digit)', cluster)
   }
   // aws-iam-authenticator accepts tokens for 15 minutes after X-Amz-Date whatever X-Amz-Expires says.
-  const expiresIn = checkExpiresIn(o['expiresIn'], 60, 900, 'EKS accepts a token for 15 minutes at most')
+  const expiresIn = checkExpiresIn(o.expiresIn, 60, 900, 'EKS accepts a token for 15 minutes at most')
   const r = stsRecipe(o, { 'x-k8s-aws-id': cluster }, 'options.clusterName', expiresIn)
   return { ...r, finish: (url) => TOKEN_PREFIX + base64Url(botocoreOrder(url)) }
 }

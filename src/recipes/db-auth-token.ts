@@ -17,13 +17,13 @@ export interface RdsAuthTokenOptions extends ServiceTokenOptions {
 
 function rdsRecipe(input: RdsAuthTokenOptions): Recipe {
   const o = checkOptions(input)
-  const hostname = checkHostName(o['hostname'], 'options.hostname', 'mydb.123456789012.us-east-1.rds.amazonaws.com')
-  const port = o['port']
+  const hostname = checkHostName(o.hostname, 'options.hostname', 'mydb.123456789012.us-east-1.rds.amazonaws.com')
+  const port = o.port
   if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
     fail('InvalidOption', 'options.port', 'must be an integer in 1..65535 (e.g. 5432 or 3306)', port)
   }
-  const user = uriEncode(checkText(o['username'], 'options.username', 'the database user'), false, 'options.username')
-  const region = checkRegion(o['region'])
+  const user = uriEncode(checkText(o.username, 'options.username', 'the database user'), false, 'options.username')
+  const region = checkRegion(o.region)
   const authority = hostname + ':' + port
   return {
     request: { url: `https://${authority}/?Action=connect&DBUser=${user}` },
@@ -74,13 +74,13 @@ export interface DsqlAuthTokenOptions extends ServiceTokenOptions {
 
 function dsqlRecipe(input: DsqlAuthTokenOptions): Recipe {
   const o = checkOptions(input)
-  const hostname = checkHostName(o['hostname'], 'options.hostname', 'abcdefghijklmnopqrst.dsql.us-east-1.on.aws')
-  const admin = o['admin'] ?? false
+  const hostname = checkHostName(o.hostname, 'options.hostname', 'abcdefghijklmnopqrst.dsql.us-east-1.on.aws')
+  const admin = o.admin ?? false
   if (typeof admin !== 'boolean') {
     fail('InvalidOption', 'options.admin', 'must be true (DbConnectAdmin) or false (DbConnect)', admin)
   }
-  const expiresIn = checkExpiresIn(o['expiresIn'], 900, MAX_EXPIRES, 'Aurora DSQL accepts up to one week')
-  const region = checkRegion(o['region'])
+  const expiresIn = checkExpiresIn(o.expiresIn, 900, MAX_EXPIRES, 'Aurora DSQL accepts up to one week')
+  const region = checkRegion(o.region)
   return {
     request: { url: `https://${hostname}/?Action=${admin ? 'DbConnectAdmin' : 'DbConnect'}` },
     options: signing(o, region, 'dsql', expiresIn),

@@ -16,9 +16,9 @@ const USER_AGENT = /^[\x20-\x7e]{1,256}$/
 
 function mskRecipe(input: MskAuthTokenOptions): Recipe {
   const o = checkOptions(input)
-  const region = checkRegion(o['region'])
-  const expiresIn = checkExpiresIn(o['expiresIn'], 900, 900, 'MSK accepts 15 minutes at most')
-  const ua = o['userAgent'] ?? 'sigv4-presign'
+  const region = checkRegion(o.region)
+  const expiresIn = checkExpiresIn(o.expiresIn, 900, 900, 'MSK accepts 15 minutes at most')
+  const ua = o.userAgent ?? 'sigv4-presign'
   if (typeof ua !== 'string' || !USER_AGENT.test(ua)) {
     fail('InvalidOption', 'options.userAgent', 'must be 1-256 printable ASCII characters', ua)
   }

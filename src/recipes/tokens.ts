@@ -27,12 +27,18 @@ export interface Recipe {
   readonly finish: (url: string) => string
 }
 
-/** @internal */
-export function checkOptions(options: unknown): Record<string, unknown> {
+/**
+ * @internal A recipe's options before their checks: the option type's own fields, each `unknown` until checked.
+ * Reading a field the option type does not have (a renamed one, a typo) is a compile error.
+ */
+export type Unchecked<T> = { readonly [K in keyof T]-?: unknown }
+
+/** @internal The options object itself (each field is checked where it is read). */
+export function checkOptions<T extends object>(options: T): Unchecked<T> {
   if (options === null || typeof options !== 'object') {
     fail('InvalidOption', 'options', 'must be an object', options)
   }
-  return options as Record<string, unknown>
+  return options as Unchecked<T>
 }
 
 const REGION = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
@@ -74,8 +80,8 @@ export function checkText(value: unknown, field: string, what: string): string {
 }
 
 /** @internal The options every recipe passes on to `presign`. */
-export function signing(o: Record<string, unknown>, region: string, service: string, expiresIn: number): PresignOptions {
-  return { credentials: o['credentials'] as Credentials, region, service, expiresIn, signingDate: o['signingDate'] as DateInput | undefined }
+export function signing(o: Unchecked<ServiceTokenOptions>, region: string, service: string, expiresIn: number): PresignOptions {
+  return { credentials: o.credentials as Credentials, region, service, expiresIn, signingDate: o.signingDate as DateInput | undefined }
 }
 
 /**

@@ -15,9 +15,9 @@ export interface IotWebSocketUrlOptions extends ServiceTokenOptions {
 
 function iotRecipe(input: IotWebSocketUrlOptions): Recipe {
   const o = checkOptions(input)
-  const endpoint = checkHostName(o['endpoint'], 'options.endpoint', 'abc123-ats.iot.us-east-1.amazonaws.com')
-  const region = checkRegion(o['region'])
-  const expiresIn = checkExpiresIn(o['expiresIn'], 900, MAX_EXPIRES, 'at most 7 days')
+  const endpoint = checkHostName(o.endpoint, 'options.endpoint', 'abc123-ats.iot.us-east-1.amazonaws.com')
+  const region = checkRegion(o.region)
+  const expiresIn = checkExpiresIn(o.expiresIn, 900, MAX_EXPIRES, 'at most 7 days')
   return {
     request: { url: `https://${endpoint}/mqtt` },
     // AWS IoT wants the session token out of the signature, appended after signing.
@@ -81,16 +81,16 @@ const PARAM_NAME = /^[a-z][a-z0-9-]{0,63}$/
 
 function transcribeRecipe(input: TranscribeStreamingUrlOptions): Recipe {
   const o = checkOptions(input)
-  const region = checkRegion(o['region'])
-  const encoding = o['mediaEncoding']
+  const region = checkRegion(o.region)
+  const encoding = o.mediaEncoding
   if (typeof encoding !== 'string' || !ENCODINGS.includes(encoding)) {
     fail('InvalidOption', 'options.mediaEncoding', 'must be "pcm", "ogg-opus" or "flac"', encoding)
   }
-  const rate = o['sampleRate']
+  const rate = o.sampleRate
   if (typeof rate !== 'number' || !Number.isInteger(rate) || rate < 8000 || rate > 48000) {
     fail('InvalidOption', 'options.sampleRate', 'must be an integer number of Hz in 8000..48000 (e.g. 16000)', rate)
   }
-  const extra = o['params'] ?? {}
+  const extra = o.params ?? {}
   if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
     fail('InvalidOption', 'options.params', 'must be an object of query parameters', extra)
   }
@@ -105,12 +105,12 @@ function transcribeRecipe(input: TranscribeStreamingUrlOptions): Recipe {
     }
     query += '&' + name + '=' + uriEncode(String(value), false, field)
   }
-  const language = o['languageCode']
+  const language = o.languageCode
   const identifies = ['identify-language', 'identify-multiple-languages'].some((k) => String((extra as Record<string, unknown>)[k]) === 'true')
   if (language === undefined ? !identifies : typeof language !== 'string' || !LANGUAGE.test(language)) {
     fail('InvalidOption', 'options.languageCode', 'must be a language code such as "en-US" (or set params["identify-language"])', language)
   }
-  const expiresIn = checkExpiresIn(o['expiresIn'], 300, 300, "Transcribe's maximum")
+  const expiresIn = checkExpiresIn(o.expiresIn, 300, 300, "Transcribe's maximum")
   const head = (language === undefined ? '' : `language-code=${language}&`) + `media-encoding=${encoding}&sample-rate=${rate}`
   return {
     request: { url: `https://transcribestreaming.${region}.${dnsSuffix(region)}:8443/stream-transcription-websocket?${head}${query}` },
