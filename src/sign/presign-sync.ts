@@ -2,7 +2,7 @@ import { TERMINATOR } from '../core/constants.js'
 import { KeyCache } from '../core/key-cache.js'
 import { hmac, hmacHex, type HmacKey, hmacKey, sha256Hex } from '../core/sha256.js'
 import { stringToSign } from '../core/string-to-sign.js'
-import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
+import { type Plan, plan, type Prepared, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
 
 const cache = /* @__PURE__ */ new KeyCache<HmacKey>()
 
@@ -22,9 +22,14 @@ function signingKeySync(accessKeyId: string, secretAccessKey: string, day: strin
  */
 export function presignSyncDetailed(request: PresignRequest, options: PresignOptions): PresignResult {
   const p = prepare(request, options)
-  const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
-  const sts = stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))
+  const { pl, sts } = planSync(p)
   return result(p, pl, sts, hmacHex(signingKeySync(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service), sts))
+}
+
+/** @internal The plan of a prepared request and its string to sign, hashed with the built-in SHA-256. */
+export function planSync(p: Prepared): { pl: Plan; sts: string } {
+  const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
+  return { pl, sts: stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest)) }
 }
 
 /**
@@ -38,8 +43,7 @@ export function presignSyncDetailed(request: PresignRequest, options: PresignOpt
  */
 export function presignSync(request: PresignRequest, options: PresignOptions): string {
   const p = prepare(request, options)
-  const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
-  const sts = stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))
+  const { pl, sts } = planSync(p)
   return pl.unsignedUrl + '&X-Amz-Signature=' + hmacHex(signingKeySync(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service), sts)
 }
 

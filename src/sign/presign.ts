@@ -292,11 +292,17 @@ export function result(p: Prepared, pl: Plan, sts: string, signature: string): P
  * @throws {PresignError} for invalid input (see its `code` and `field`)
  */
 export async function presignDetailed(request: PresignRequest, options: PresignOptions): Promise<PresignResult> {
+  const s = await sign(request, options)
+  return result(s.p, s.pl, s.sts, s.signature)
+}
+
+/** The SigV4 sequence on Web Crypto: prepare, plan (hashing the body if needed), string to sign, HMAC. */
+async function sign(request: PresignRequest, options: PresignOptions): Promise<{ p: Prepared; pl: Plan; sts: string; signature: string }> {
   const p = prepare(request, options)
   const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)))
   const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
   const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
-  return result(p, pl, sts, toHex(await hmac(key, sts)))
+  return { p, pl, sts, signature: toHex(await hmac(key, sts)) }
 }
 
 /**
@@ -312,9 +318,6 @@ export async function presignDetailed(request: PresignRequest, options: PresignO
  * @throws {PresignError} for invalid input (see its `code` and `field`)
  */
 export async function presign(request: PresignRequest, options: PresignOptions): Promise<string> {
-  const p = prepare(request, options)
-  const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)))
-  const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
-  const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
-  return pl.unsignedUrl + '&X-Amz-Signature=' + toHex(await hmac(key, sts))
+  const s = await sign(request, options)
+  return s.pl.unsignedUrl + '&X-Amz-Signature=' + s.signature
 }

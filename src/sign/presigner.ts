@@ -1,10 +1,8 @@
 import { hmac, toHex } from '../core/crypto.js'
 import { fail } from '../core/errors.js'
-import { sha256Hex } from '../core/sha256.js'
 import { signingKey } from '../core/signing-key.js'
-import { stringToSign } from '../core/string-to-sign.js'
-import { presignSyncDetailed } from './presign-sync.js'
-import { plan, prepare, type Prepared, presignDetailed, type PresignOptions, type PresignRequest, type PresignResult } from './presign.js'
+import { planSync, presignSyncDetailed } from './presign-sync.js'
+import { prepare, type Prepared, presignDetailed, type PresignOptions, type PresignRequest, type PresignResult } from './presign.js'
 
 /**
  * Presign many requests with the same options. The hashes (body, canonical
@@ -18,12 +16,9 @@ export async function presignMany(requests: readonly PresignRequest[], options: 
   // A plain loop: `map` would skip the holes of `[, request]` and resolve with `undefined` URLs.
   const prepared: Prepared[] = []
   for (let i = 0; i < requests.length; i++) prepared.push(prepare(requests[i]!, options))
-  const stringsToSign = prepared.map((p) => {
-    const pl = plan(p, p.payloadHash ?? sha256Hex(p.body!))
-    return [p, pl, stringToSign(p.amzDate, pl.credentialScope, sha256Hex(pl.canonicalRequest))] as const
-  })
+  const planned = prepared.map((p) => [p, planSync(p)] as const)
   return Promise.all(
-    stringsToSign.map(async ([p, pl, sts]) => {
+    planned.map(async ([p, { pl, sts }]) => {
       const key = await signingKey(p.accessKeyId, p.secretAccessKey, p.day, p.region, p.service)
       return pl.unsignedUrl + '&X-Amz-Signature=' + toHex(await hmac(key, sts))
     }),
