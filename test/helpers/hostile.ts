@@ -33,7 +33,7 @@ export interface SentRequest {
  *     path, where `%2F` also counts as `/`;
  * (d) headers that are not `x-amz-*` and were not signed may be added (a cookie, a user agent);
  * (e) `x-amz-content-sha256` may be added unsigned (`UNSIGNED_ALLOWED`; every other unsigned `x-amz-*` is refused);
- * and the ones of HTTP itself that the verifier also implements (each pinned by test/verify.test.ts or the source):
+ * and the ones of HTTP itself that the verifier also implements (each pinned by test/verify/verify-presigned.test.ts or the source):
  * (f) the scheme is not signed (`http` or `https`, any case) and the URL's authority is lower-cased; with a `Host`
  *     header, the header is the host (origin-form `/path?query` needs it) and the URL's authority is not used;
  * (g) the method is compared upper-cased (`method.toUpperCase()`: `put` is `PUT`);

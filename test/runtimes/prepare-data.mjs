@@ -8,7 +8,7 @@
 //   expected canonical request, string to sign, signature, method and URL, by test/helpers/crt-cases.mjs
 //   (the mapping the unit tests use too).
 // - botocore: vectors/botocore-presign.json, as is (see test/vectors.test.ts).
-// - s3: vectors/botocore-s3-client.json, as is (see test/s3.test.ts).
+// - s3: vectors/botocore-s3-client.json, as is (see test/s3/object-url.test.ts).
 // - v4a: AWS's crt/v4a (SigV4a) query cases, the same mapping with the region as a one-region set.
 //
 // A missing CRT suite is a loud warning outside CI and an error with CI=true (as in the unit tests).

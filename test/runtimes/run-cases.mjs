@@ -10,8 +10,8 @@
 //   request, string to sign, signature, method and URL byte for byte;
 // - botocore (vectors/botocore-presign.json; see test/vectors.test.ts): canonical request, string
 //   to sign, signature byte for byte, URL up to the order of query parameters;
-// - s3 (vectors/botocore-s3-client.json; see test/s3.test.ts): the same through presignS3Detailed;
-// - v4a (AWS CRT SigV4a suite; see test/sigv4a.test.ts): canonical request, string to sign and URL
+// - s3 (vectors/botocore-s3-client.json; see test/s3/object-url.test.ts): the same through presignS3Detailed;
+// - v4a (AWS CRT SigV4a suite; see test/sign/sigv4a.test.ts): canonical request, string to sign and URL
 //   byte for byte (but the randomized ECDSA signature), and both our signature and the suite's
 //   verify with verifyPresigned;
 // and for all of them: presign / presignS3 and presignSync return the same URL as the detailed

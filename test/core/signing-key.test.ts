@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { clearSigningKeyCache, credentialScope, deriveSigningKey, presign, stringToSign } from '../src/index.js'
+import { clearSigningKeyCache, credentialScope, deriveSigningKey, presign, stringToSign } from '../../src/index.js'
 
 /** Independent oracle: node:crypto's HMAC chain. */
 function oracleKey(secret: string, day: string, region: string, service: string): Buffer {

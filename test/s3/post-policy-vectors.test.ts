@@ -20,8 +20,8 @@ import { createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { type PostConditions, type PostLocation, presignPost, verifyPost } from '../src/index.js'
-import { projectRoot } from './helpers/suite.js'
+import { type PostConditions, type PostLocation, presignPost, verifyPost } from '../../src/index.js'
+import { projectRoot } from '../helpers/suite.js'
 
 interface PostVector {
   name: string

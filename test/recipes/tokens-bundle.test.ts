@@ -7,7 +7,7 @@ import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { projectRoot } from './helpers/suite.js'
+import { projectRoot } from '../helpers/suite.js'
 
 async function bundle(contents: string): Promise<string> {
   const r = await build({

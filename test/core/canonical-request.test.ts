@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { canonicalHeaders, canonicalQueryString, canonicalRequest, canonicalUri } from '../src/index.js'
+import { canonicalHeaders, canonicalQueryString, canonicalRequest, canonicalUri } from '../../src/index.js'
 
 describe('canonicalUri', () => {
   test('S3: never normalized; encoded once as S3 does (an S3-encoded path is unchanged)', () => {

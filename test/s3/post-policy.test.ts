@@ -17,9 +17,9 @@ import {
   type VerifyPostResult,
   presignPost,
   verifyPost,
-} from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET, TEST_TOKEN as TOKEN, rejection } from './helpers/fixtures.js'
-import { projectRoot } from './helpers/suite.js'
+} from '../../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET, TEST_TOKEN as TOKEN, rejection } from '../helpers/fixtures.js'
+import { projectRoot } from '../helpers/suite.js'
 
 const T0 = Date.parse('2026-11-25T12:00:00Z')
 const lookup = (id: string) => (id === DOC_CREDENTIALS.accessKeyId ? DOC_CREDENTIALS : undefined)

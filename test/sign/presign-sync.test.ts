@@ -1,6 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
-import { clearSyncSigningKeyCache, presign, presignSync, presignSyncDetailed } from '../src/index.js'
-import { DOC_CREDENTIALS } from './helpers/fixtures.js'
+import { clearSyncSigningKeyCache, presign, presignSync, presignSyncDetailed } from '../../src/index.js'
+import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
 
 const doc = {
   credentials: DOC_CREDENTIALS,
@@ -64,7 +64,7 @@ describe('presignSync', () => {
     }
     const request = { method: 'POST', url: 'https://x.execute-api.eu-west-1.amazonaws.com/p/a%20b', body: 'é'.repeat(300), headers: { 'content-type': 'text/plain' } }
     expect(presignSyncDetailed(request, options)).toEqual(
-      await (await import('../src/index.js')).presignDetailed(request, options),
+      await (await import('../../src/index.js')).presignDetailed(request, options),
     )
   })
 

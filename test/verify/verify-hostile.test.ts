@@ -22,16 +22,16 @@ import {
   presignV4a,
   presignV4aDetailed,
   verifyPresigned,
-} from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
-import { PROTOTYPE_IDS, type SentRequest, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses } from './helpers/hostile.js'
+} from '../../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
+import { PROTOTYPE_IDS, type SentRequest, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses } from '../helpers/hostile.js'
 
 const ID = DOC_CREDENTIALS.accessKeyId
 const T0 = Date.parse('2013-05-24T00:00:00Z')
 const REGIONS = ['us-east-1', 'eu-west-1']
 const SERVICES = ['s3', 'execute-api', 'sts']
 const S3_URL = 'https://examplebucket.s3.us-east-1.amazonaws.com/k'
-/** HOSTILE_SCALE=20 npx vitest run test/verify-hostile.test.ts fuzzes 20 times longer. */
+/** HOSTILE_SCALE=20 npx vitest run test/verify/verify-hostile.test.ts fuzzes 20 times longer. */
 const SCALE = Number(process.env.HOSTILE_SCALE) || 1
 
 function expectUnknownKey(r: VerifyResult, label: string): void {

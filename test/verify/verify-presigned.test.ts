@@ -7,9 +7,9 @@ import { SignatureV4 } from '@smithy/signature-v4'
 import { AwsV4Signer } from 'aws4fetch'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { type Credentials, type VerifyOptions, type VerifyResult, deriveSigningKey, presignDetailed, presignS3, presignV4a, stringToSign, verifyPresigned } from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
-import { asSentOnTheWire, listDirs, parseRawRequest, projectRoot, read, requireSuite, suiteRoot } from './helpers/suite.js'
+import { type Credentials, type VerifyOptions, type VerifyResult, deriveSigningKey, presignDetailed, presignS3, presignV4a, stringToSign, verifyPresigned } from '../../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
+import { asSentOnTheWire, listDirs, parseRawRequest, projectRoot, read, requireSuite, suiteRoot } from '../helpers/suite.js'
 
 const keys = new Map<string, Credentials>([[DOC_CREDENTIALS.accessKeyId, DOC_CREDENTIALS]])
 const lookup = (id: string) => keys.get(id)

@@ -1,11 +1,11 @@
 import { describe, expect, test, vi } from 'vitest'
-import { PresignError, clearSigningKeyCache, createPresigner, presign, presignMany, presignSync } from '../src/index.js'
-import { sha256Hex } from '../src/core/sha256.js'
-import { DOC_CREDENTIALS } from './helpers/fixtures.js'
+import { PresignError, clearSigningKeyCache, createPresigner, presign, presignMany, presignSync } from '../../src/index.js'
+import { sha256Hex } from '../../src/core/sha256.js'
+import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
 
 // presignMany hashes with the built-in SHA-256: wrapped in a spy (same results) to see when it hashes.
-vi.mock('../src/core/sha256.js', async (original) => {
-  const m = await original<typeof import('../src/core/sha256.js')>()
+vi.mock('../../src/core/sha256.js', async (original) => {
+  const m = await original<typeof import('../../src/core/sha256.js')>()
   return { ...m, sha256Hex: vi.fn(m.sha256Hex) }
 })
 

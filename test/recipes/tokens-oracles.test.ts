@@ -18,7 +18,7 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { generateAuthTokenFromCredentialsProvider } from 'aws-msk-iam-sasl-signer-js'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { type Credentials, eksToken, mskAuthToken, verifyPresigned } from '../src/index.js'
+import { type Credentials, eksToken, mskAuthToken, verifyPresigned } from '../../src/index.js'
 
 const run = promisify(execFile)
 const CI = Boolean(process.env['CI'])

@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { PresignError, uriEncode } from '../src/index.js'
-import { canonicalizeComponent, toWirePath } from '../src/core/uri-encode.js'
+import { PresignError, uriEncode } from '../../src/index.js'
+import { canonicalizeComponent, toWirePath } from '../../src/core/uri-encode.js'
 
 describe('uriEncode (RFC 3986, SigV4 UriEncode)', () => {
   test('keeps only unreserved characters', () => {

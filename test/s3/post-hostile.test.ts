@@ -19,9 +19,9 @@ import {
   type VerifyPostRequest,
   presignPost,
   verifyPost,
-} from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
-import { hostileResults, isCredential, postSignature, secretGuesses } from './helpers/hostile.js'
+} from '../../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
+import { hostileResults, isCredential, postSignature, secretGuesses } from '../helpers/hostile.js'
 
 const ID = DOC_CREDENTIALS.accessKeyId
 const T0 = Date.parse('2026-11-25T12:00:00Z')

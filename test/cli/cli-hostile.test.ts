@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { projectRoot } from './helpers/suite.js'
+import { projectRoot } from '../helpers/suite.js'
 
 const cli = join(projectRoot, 'dist', 'cli.js')
 const built = existsSync(cli)

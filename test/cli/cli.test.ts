@@ -4,9 +4,9 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeEach, describe, expect, test } from 'vitest'
-import { presign, verifyPresigned } from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
-import { projectRoot } from './helpers/suite.js'
+import { presign, verifyPresigned } from '../../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
+import { projectRoot } from '../helpers/suite.js'
 
 const cli = join(projectRoot, 'dist', 'cli.js')
 const built = existsSync(cli)

@@ -2,7 +2,7 @@
 import { createHash, createHmac } from 'node:crypto'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { hmac, hmacHex, hmacKey, sha256, sha256Hex } from '../src/core/sha256.js'
+import { hmac, hmacHex, hmacKey, sha256, sha256Hex } from '../../src/core/sha256.js'
 
 const hex = (b: Uint8Array | ArrayBuffer) => Buffer.from(b instanceof Uint8Array ? b : new Uint8Array(b)).toString('hex')
 const bytes = (h: string) => new Uint8Array(Buffer.from(h, 'hex'))

@@ -4,7 +4,7 @@
  * services, SigV4 and SigV4a gives, call by call, what a fresh module instance (every cache empty) gives.
  */
 import { describe, expect, test, vi } from 'vitest'
-import type * as Lib from '../src/index.js'
+import type * as Lib from '../../src/index.js'
 
 const A = { accessKeyId: 'AKIDAAAAAAAAAAAAAAAA', secretAccessKey: 'secret-a' }
 const B = { accessKeyId: 'AKIDBBBBBBBBBBBBBBBB', secretAccessKey: 'secret-b' }
@@ -46,13 +46,13 @@ const unsigned = (u: string) => u.replace(/&X-Amz-Signature=[0-9a-f]+$/, '')
 
 describe('caches: interleaved inputs give what a fresh module gives', () => {
   test(`${order.length} interleaved calls (presign, presignSync, presignV4a) against uncached results`, async () => {
-    const shared = await import('../src/index.js')
+    const shared = await import('../../src/index.js')
     const cached: string[] = []
     for (const [n, i] of order.entries()) cached.push(await sign(shared, i, n % 2 === 0))
     let v4aChecked = 0
     for (const [n, i] of order.entries()) {
       vi.resetModules()
-      const fresh = (await import('../src/index.js')) as typeof Lib
+      const fresh = (await import('../../src/index.js')) as typeof Lib
       const expected = await sign(fresh, i, n % 2 === 1)
       expect(cached[n]!.includes(encodeURIComponent(i.creds.accessKeyId))).toBe(true)
       if (!i.v4a) {

@@ -11,9 +11,9 @@ import { createHash, createHmac } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, afterEach, describe, expect, test, vi } from 'vitest'
-import * as lib from '../src/index.js'
-import { DOC_CREDENTIALS } from './helpers/fixtures.js'
-import { projectRoot } from './helpers/suite.js'
+import * as lib from '../../src/index.js'
+import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
+import { projectRoot } from '../helpers/suite.js'
 
 type Input = Record<string, unknown> & { credentials: lib.Credentials; region: string; signingDate: string }
 interface TokenCase {

@@ -3,10 +3,10 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
-import { PresignError, presignS3MultiRegion, presignV4aDetailed, verifyPresigned } from '../src/index.js'
-import { derToP1363, importV4aPublicKey, p1363ToDer, v4aKeys } from '../src/sign/sigv4a.js'
-import { DOC_CREDENTIALS } from './helpers/fixtures.js'
-import { crtCase, listDirs, read, requireSuite, suiteRoot } from './helpers/suite.js'
+import { PresignError, presignS3MultiRegion, presignV4aDetailed, verifyPresigned } from '../../src/index.js'
+import { derToP1363, importV4aPublicKey, p1363ToDer, v4aKeys } from '../../src/sign/sigv4a.js'
+import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
+import { crtCase, listDirs, read, requireSuite, suiteRoot } from '../helpers/suite.js'
 
 const present = requireSuite()
 const dir = join(suiteRoot, 'crt', 'v4a')

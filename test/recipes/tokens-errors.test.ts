@@ -3,9 +3,9 @@
  * with the field, and never a secret or session token. The async recipe rejects; its Sync twin throws the same.
  */
 import { describe, expect, test } from 'vitest'
-import * as lib from '../src/index.js'
-import { PresignError, type PresignErrorCode } from '../src/index.js'
-import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
+import * as lib from '../../src/index.js'
+import { PresignError, type PresignErrorCode } from '../../src/index.js'
+import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
 
 const TOKEN = 'FQoGZXIvYXdzEXAMPLESESSIONTOKEN/+=='
 const credentials = { ...DOC_CREDENTIALS, sessionToken: TOKEN }

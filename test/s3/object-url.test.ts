@@ -10,9 +10,9 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test } from 'vitest'
-import { PresignError, presignS3, presignS3Detailed, s3ObjectUrl } from '../src/index.js'
-import type { PresignErrorCode, S3Location, S3ResponseOverrides } from '../src/index.js'
-import { projectRoot } from './helpers/suite.js'
+import { PresignError, presignS3, presignS3Detailed, s3ObjectUrl } from '../../src/index.js'
+import type { PresignErrorCode, S3Location, S3ResponseOverrides } from '../../src/index.js'
+import { projectRoot } from '../helpers/suite.js'
 
 interface S3VectorCase {
   name: string

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { presign, presignDetailed, presignS3, presignSync, verifyPresigned } from '../src/index.js'
-import { DOC_CREDENTIALS } from './helpers/fixtures.js'
+import { presign, presignDetailed, presignS3, presignSync, verifyPresigned } from '../../src/index.js'
+import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
 
 const AWS_DOC_URL =
   'https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-SignedHeaders=host&X-Amz-Expires=86400&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'
