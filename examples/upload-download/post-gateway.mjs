@@ -19,6 +19,7 @@
 import { createServer, request } from 'node:http'
 import { pathToFileURL } from 'node:url'
 import { PresignError, presignS3Detailed, verifyPost, verifyPresigned } from 'sigv4-presign'
+import { readBody } from './read-body.mjs'
 
 const MAX_FORM_BYTES = 64 * 1024 * 1024
 /** Form fields that S3 stores as the object's headers. */
@@ -31,23 +32,6 @@ const BUCKET_PATH = /^\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/
 const xml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 const withoutHopByHop = (headers) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())))
 
-/** The request's body; 'too large' once it passes `max` bytes (reading stops there); 'cut short' if the client left. */
-function readBody(req, max) {
-  return new Promise((resolve) => {
-    const chunks = []
-    let size = 0
-    req.on('data', (chunk) => {
-      if ((size += chunk.length) <= max) return chunks.push(chunk)
-      req.pause()
-      req.removeAllListeners('data')
-      resolve('too large')
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', () => resolve('cut short'))
-    req.on('close', () => resolve('cut short')) // after 'end' or 'too large': a no-op
-  })
-}
-
 export async function startPostGateway({ upstream, credentials, region = 'us-east-1', corsOrigin, host = '127.0.0.1', port = 0 }) {
   const target = new URL(upstream)
   const lookup = (id) => (id === credentials.accessKeyId ? credentials : undefined)
@@ -58,7 +42,6 @@ export async function startPostGateway({ upstream, credentials, region = 'us-eas
       res.on('finish', () => setTimeout(() => req.destroy(), 500).unref())
       fail(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', { connection: 'close' })
     }
-    if (Number(req.headers['content-length']) > MAX_FORM_BYTES) return tooLarge()
     const body = await readBody(req, MAX_FORM_BYTES)
     if (body === 'too large') return tooLarge()
     if (body === 'cut short') return res.destroy() // nobody to answer

@@ -11,6 +11,7 @@
 import { readFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { PresignError, presignPost, presignS3, presignS3Detailed, s3ObjectUrl } from 'sigv4-presign'
+import { readBody } from './read-body.mjs'
 
 const env = process.env
 const storage = { endpoint: env.S3_ENDPOINT ?? 'http://127.0.0.1:4568', bucket: env.S3_BUCKET ?? 'example-bucket', region: env.S3_REGION ?? 'us-east-1' }
@@ -31,20 +32,7 @@ class HttpError extends Error {
 /** The body as a JSON object. Every byte is hostile: at most 16 KiB (reading stops there), UTF-8, an object. */
 async function readJson(req) {
   const max = 16_384
-  const body = await new Promise((resolve) => {
-    if (Number(req.headers['content-length']) > max) return resolve('too large')
-    const chunks = []
-    let size = 0
-    req.on('data', (chunk) => {
-      if ((size += chunk.length) <= max) return chunks.push(chunk)
-      req.pause()
-      req.removeAllListeners('data')
-      resolve('too large')
-    })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
-    req.on('error', () => resolve('cut short'))
-    req.on('close', () => resolve('cut short')) // after 'end': a no-op
-  })
+  const body = await readBody(req, max)
   if (body === 'too large') throw new HttpError(413, 'body too large')
   if (body === 'cut short') throw new HttpError(400, 'body cut short')
   let json

@@ -284,3 +284,15 @@ export async function medianMs<T>(fn: () => T | Promise<T>, runs = 3): Promise<{
   times.sort((a, b) => a - b)
   return { ms: times[Math.floor(times.length / 2)]!, result }
 }
+
+/** A deterministic shuffle (the seed comes from fast-check, so a failure replays). */
+export function shuffle<T>(items: T[], seed: number): T[] {
+  const out = items.slice()
+  let s = seed >>> 0 || 1
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (Math.imul(s, 1103515245) + 12345) >>> 0
+    const j = s % (i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}

@@ -21,7 +21,7 @@ import {
   verifyPost,
 } from '../../src/index.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
-import { hostileResults, isCredential, postSignature, secretGuesses } from '../helpers/hostile.js'
+import { hostileResults, isCredential, postSignature, secretGuesses, shuffle } from '../helpers/hostile.js'
 
 const ID = DOC_CREDENTIALS.accessKeyId
 const T0 = Date.parse('2026-11-25T12:00:00Z')
@@ -72,16 +72,6 @@ const mutationArb = fc.oneof(
 )
 type Mutation = typeof mutationArb extends fc.Arbitrary<infer T> ? T : never
 
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = items.slice()
-  let s = seed >>> 0 || 1
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0
-    const j = s % (i + 1)
-    ;[out[i], out[j]] = [out[j]!, out[i]!]
-  }
-  return out
-}
 
 function mutate(form: Form, m: Mutation): Form {
   const fileAt = form.findIndex(([n]) => isFileName(n))

@@ -24,7 +24,7 @@ import {
   verifyPresigned,
 } from '../../src/index.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
-import { PROTOTYPE_IDS, type SentRequest, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses } from '../helpers/hostile.js'
+import { PROTOTYPE_IDS, type SentRequest, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses, shuffle } from '../helpers/hostile.js'
 
 const ID = DOC_CREDENTIALS.accessKeyId
 const T0 = Date.parse('2013-05-24T00:00:00Z')
@@ -110,17 +110,6 @@ type Mutation = typeof mutationArb extends fc.Arbitrary<infer T> ? T : never
 const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?(#[^]*)?$/
 const UNRESERVED = /[A-Za-z0-9._~-]/
 
-/** A deterministic shuffle (the seed comes from fast-check, so a failure replays). */
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = items.slice()
-  let s = seed >>> 0 || 1
-  for (let i = out.length - 1; i > 0; i--) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0
-    const j = s % (i + 1)
-    ;[out[i], out[j]] = [out[j]!, out[i]!]
-  }
-  return out
-}
 
 function mutate(req: SentRequest, m: Mutation, signedHeaders: readonly string[]): SentRequest {
   let { method, url, body } = req
