@@ -7,12 +7,12 @@ const project = new URL('..', import.meta.url).pathname
 // Budgets in bytes (min+gzip): what was measured when they were set, plus ~3%. Lower them as the code shrinks;
 // raising one needs a reason in the commit message. See README "Performance".
 const entries = [
-  ['presign only', `export { presign } from './dist/index.js'`, 5120],
+  ['presign only', `export { presign } from './dist/index.js'`, 5160],
   ['presignSync only', `export { presignSync } from './dist/index.js'`, 6960],
-  ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6660],
+  ['presignS3 only', `export { presignS3 } from './dist/index.js'`, 6700],
   ['verifyPresigned only', `export { verifyPresigned } from './dist/index.js'`, 6990],
   ['presignPost only', `export { presignPost } from './dist/index.js'`, 7360],
-  ['rdsAuthToken only', `export { rdsAuthToken } from './dist/index.js'`, 5750],
+  ['rdsAuthToken only', `export { rdsAuthToken } from './dist/index.js'`, 5790],
   ['whole package', `export * from './dist/index.js'`, 22890],
 ]
 const peers = [

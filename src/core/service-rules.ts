@@ -15,7 +15,13 @@ export interface ServiceRules {
 const S3: ServiceRules = { normalizePath: false, doubleEncodePath: false, payloadHash: UNSIGNED_PAYLOAD, refuseDotSegments: true }
 const OTHER: ServiceRules = { normalizePath: true, doubleEncodePath: true, payloadHash: undefined, refuseDotSegments: false }
 
+/**
+ * The names S3 signs under (botocore's endpoint ruleset): `s3`, Object Lambda access points and Outposts. All of
+ * them follow S3's rules; signed with another service's rules, their URLs would be silently wrong.
+ */
+const S3_SIGNING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set(['s3', 's3-object-lambda', 's3-outposts'])
+
 /** @internal The rules of the service of a credential scope, used by signing and verifying alike. */
 export function serviceRules(service: string): ServiceRules {
-  return service === 's3' ? S3 : OTHER
+  return S3_SIGNING_NAMES.has(service) ? S3 : OTHER
 }

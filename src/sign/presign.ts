@@ -25,7 +25,7 @@ export interface PresignRequest {
   readonly url: string
   /** Headers the client will send; all are signed. `host` is always signed (taken from `url`). */
   readonly headers?: HeadersInput | undefined
-  /** Body, hashed into the signature for services other than S3 (ignored for `s3`, which uses `UNSIGNED-PAYLOAD`). */
+  /** Body, hashed into the signature for services other than S3 (ignored for S3's signing names, which use `UNSIGNED-PAYLOAD`). */
   readonly body?: string | Uint8Array | ArrayBuffer | undefined
 }
 
@@ -49,7 +49,7 @@ export interface PresignOptions {
    */
   readonly cacheWindow?: number | undefined
   /**
-   * Hex SHA-256 of the payload, or `UNSIGNED-PAYLOAD`. Default: `UNSIGNED-PAYLOAD` for `s3`,
+   * Hex SHA-256 of the payload, or `UNSIGNED-PAYLOAD`. Default: `UNSIGNED-PAYLOAD` for S3 (`s3`, `s3-object-lambda`, `s3-outposts`),
    * otherwise the SHA-256 of `request.body` (empty when absent).
    */
   readonly payloadHash?: string | undefined
@@ -58,9 +58,9 @@ export interface PresignOptions {
    * services that want it appended after signing, such as AWS IoT WebSocket URLs.
    */
   readonly signSessionToken?: boolean | undefined
-  /** Remove dot segments and empty segments before signing. Default: `false` for `s3`, `true` otherwise. */
+  /** Remove dot segments and empty segments before signing. Default: `false` for S3 (`s3`, `s3-object-lambda`, `s3-outposts`), `true` otherwise. */
   readonly normalizePath?: boolean | undefined
-  /** Encode the path once more when building the canonical URI. Default: `false` for `s3`, `true` otherwise. */
+  /** Encode the path once more when building the canonical URI. Default: `false` for S3 (`s3`, `s3-object-lambda`, `s3-outposts`), `true` otherwise. */
   readonly doubleEncodePath?: boolean | undefined
 }
 

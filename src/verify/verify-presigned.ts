@@ -48,9 +48,9 @@ export interface VerifyOptions {
   readonly payloadHash?: string | undefined
   /** `false` when the session token is appended after signing (AWS IoT). Default `true`. */
   readonly signSessionToken?: boolean | undefined
-  /** As in `presign`: default `false` for `s3`, `true` for other services. */
+  /** As in `presign`: default `false` for S3's signing names (`s3`, `s3-object-lambda`, `s3-outposts`), `true` for other services. */
   readonly normalizePath?: boolean | undefined
-  /** As in `presign`: default `false` for `s3`, `true` for other services. */
+  /** As in `presign`: default `false` for S3's signing names (`s3`, `s3-object-lambda`, `s3-outposts`), `true` for other services. */
   readonly doubleEncodePath?: boolean | undefined
 }
 
