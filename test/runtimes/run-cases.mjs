@@ -143,6 +143,22 @@ async function v4aCase(lib, c) {
   }
 }
 
+/** S3's other signing names: botocore's canonical request and signature, with the signing name as the only option. */
+async function signingNameCase(lib, c) {
+  const unsigned = c.expected.url.replace(/\?.*$/, (q) => {
+    const kept = q.slice(1).split('&').filter((p) => !p.startsWith('X-Amz-'))
+    return kept.length ? '?' + kept.join('&') : ''
+  })
+  const options = { credentials: c.credentials, region: c.region, service: c.signingName, expiresIn: c.expiresIn, signingDate: c.signingDate }
+  const r = await lib.presignDetailed({ method: c.method, url: unsigned }, options)
+  check('canonicalRequest', r.canonicalRequest, c.expected.canonicalRequest)
+  check('signature', r.signature, c.expected.signature)
+  check('presignSync signature', lib.presignSyncDetailed({ method: c.method, url: unsigned }, options).signature, c.expected.signature)
+  const credentials = (id) => (id === c.credentials.accessKeyId ? c.credentials : undefined)
+  const v = await lib.verifyPresigned({ method: c.method, url: c.expected.url }, { credentials, service: c.signingName, region: c.region, now: Date.parse(c.signingDate) })
+  if (!v.ok) throw new Error(`botocore's URL does not verify: ${v.code} ${v.message}`)
+}
+
 /**
  * Run every case of `data` against `lib`.
  * @returns {Promise<{ passed: number, failed: number, total: number, suites: Record<string, { passed: number, failed: number }>, failures: Array<{ suite: string, name: string, message: string }> }>}
@@ -153,6 +169,7 @@ export async function runCases(lib, data) {
     ['botocore', data.botocore ?? [], botocoreCase],
     ['s3', data.s3 ?? [], s3Case],
     ['v4a', data.v4a ?? [], v4aCase],
+    ['signingNames', data.signingNames ?? [], signingNameCase],
   ]
   const out = { passed: 0, failed: 0, total: 0, suites: {}, failures: [] }
   for (const [suite, cases, run] of suites) {
