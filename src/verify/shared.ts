@@ -1,6 +1,7 @@
 /**
- * @internal Rules shared by the verifiers (`verifyPresigned`, `verifyPost`): option checks, the credentials
- * lookup and its result, dates, constant-time comparison. Everything here treats its input as hostile.
+ * @internal Rules shared by the verifiers (`verifyPresigned`, `verifyPost`): the credentials lookup and the
+ * validation of its result, `X-Amz-Credential` parsing, and the options both take. Everything here treats its
+ * input as hostile.
  */
 import { TERMINATOR } from '../core/constants.js'
 import { checkCredentials, type Credentials } from '../core/credentials.js'
