@@ -5,11 +5,16 @@ import type { DateInput } from '../core/time.js'
 import { uriEncode } from '../core/uri-encode.js'
 import { checkBoolean } from '../core/validate.js'
 import { presignDetailed, type PresignResult } from '../sign/presign.js'
+import { accessPointArn } from './arn.js'
 import { checkKeySegments } from './keys.js'
 
 /** Where an S3 object lives. */
 export interface S3Location {
-  /** Bucket name. */
+  /**
+   * Bucket name, or an access point ARN: `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME`, an Object Lambda access
+   * point (`arn:aws:s3-object-lambda:…:accesspoint/NAME`) or an Outposts one
+   * (`arn:aws:s3-outposts:…:outpost/OP-ID/accesspoint/NAME`). An ARN's region must be `region`.
+   */
   readonly bucket: string
   /** Object key, unencoded (e.g. `photos/a b.jpg`). Omit or `''` for the bucket itself. */
   readonly key?: string | undefined
@@ -168,6 +173,19 @@ function record(value: unknown, field: string): Readonly<Record<string, unknown>
  *   `forcePathStyle: false` with an IP-address endpoint), `InvalidString` (lone surrogate)
  */
 export function s3ObjectUrl(location: S3Location): string {
+  return s3Address(location).url
+}
+
+/** @internal The URL of a location and the name S3 signs requests to it under. */
+export function s3Address(location: S3Location): { url: string; signingName: string } {
+  if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
+  const { bucket } = location
+  if (typeof bucket === 'string' && bucket.startsWith('arn:')) return arnAddress(location, bucket)
+  return { url: bucketUrl(location), signingName: 's3' }
+}
+
+/** @internal The URL of an object in a bucket (a name, not an ARN): virtual-hosted or path style. */
+export function bucketUrl(location: S3Location): string {
   if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   const { bucket, region } = location
   const key = location.key ?? ''
@@ -202,6 +220,21 @@ export function s3ObjectUrl(location: S3Location): string {
   return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
 }
 
+/** An access point ARN's URL: its own host, the key as the path, and its signing name. */
+function arnAddress(location: S3Location, arn: string): { url: string; signingName: string } {
+  const { region } = location
+  if (typeof region !== 'string') fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1"', region)
+  if (location.endpoint !== undefined || location.forcePathStyle !== undefined) {
+    throw new PresignError('InvalidOption', location.endpoint !== undefined ? 'location.endpoint' : 'location.forcePathStyle', 'must be omitted with an access point ARN, which has its own host')
+  }
+  const key = location.key ?? ''
+  if (typeof key !== 'string') fail('InvalidKey', 'location.key', 'must be a string', key)
+  checkKeySegments(key, 'location.key')
+  const ap = accessPointArn(arn, region)
+  const params = queryParams(location)
+  return { url: 'https://' + ap.host + '/' + uriEncode(key, true, 'location.key') + (params.length ? '?' + params.join('&') : ''), signingName: ap.signingName }
+}
+
 /**
  * Presign an S3 object URL in one call (`s3ObjectUrl` + `presign` with service `s3`).
  *
@@ -223,12 +256,13 @@ export function presignS3Detailed(location: S3Location, options: PresignS3Option
   if (options === null || typeof options !== 'object') {
     fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
   }
+  const address = s3Address(location)
   return presignDetailed(
-    { method: options.method, url: s3ObjectUrl(location), headers: options.headers },
+    { method: options.method, url: address.url, headers: options.headers },
     {
       credentials: options.credentials,
       region: location.region,
-      service: 's3',
+      service: address.signingName,
       expiresIn: options.expiresIn,
       signingDate: options.signingDate,
       cacheWindow: options.cacheWindow,

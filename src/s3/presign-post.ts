@@ -8,7 +8,7 @@ import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
 import { LONE_SURROGATE } from '../core/utf8.js'
 import { checkSeconds } from '../core/validate.js'
 import { checkKeySegments } from './keys.js'
-import { s3ObjectUrl } from './object-url.js'
+import { bucketUrl } from './object-url.js'
 import { fieldBytes, type FieldRule, FILENAME, isExempt, isInt, MAX_FIELD_BYTES, parseCondition, type Rule, satisfies, startsWith } from './post-conditions.js'
 
 /** Where a browser form uploads to: a bucket, and the key (exact or a prefix). */
@@ -469,7 +469,8 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
  */
 function postUrl(location: PostLocation): string {
   const loc = { bucket: location.bucket, region: location.region, endpoint: location.endpoint, forcePathStyle: location.forcePathStyle, key: '' }
-  const url = s3ObjectUrl(loc)
+  // A bucket name only: S3 takes browser POST uploads on buckets, not on access points (an ARN is InvalidBucket).
+  const url = bucketUrl(loc)
   const slash = url.indexOf('/', url.indexOf('//') + 2)
   return slash === url.length - 1 ? url : url.slice(0, -1)
 }

@@ -7,11 +7,12 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
-import { presignDetailed, verifyPresigned } from '../../src/index.js'
+import { PresignError, presignDetailed, presignPost, presignS3Detailed, s3ObjectUrl, verifyPresigned } from '../../src/index.js'
 import { projectRoot } from '../helpers/suite.js'
 
 interface Case {
   name: string
+  botocoreCall: { Bucket: string; Key: string; region: string }
   method: string
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
   signingName: string
@@ -45,5 +46,50 @@ describe('S3 signing names (botocore S3 client, ARNs)', () => {
       { credentials: (id) => (id === c.credentials.accessKeyId ? c.credentials : undefined), service: c.signingName, region: c.region, now: Date.parse(c.signingDate) },
     )
     expect(v.ok, JSON.stringify(v)).toBe(true)
+  })
+})
+
+describe('presignS3 with an access point ARN as the bucket (the same vectors)', () => {
+  test.each(doc.cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
+    const location = { bucket: c.botocoreCall.Bucket, key: c.botocoreCall.Key, region: c.botocoreCall.region }
+    const r = await presignS3Detailed(location, { credentials: c.credentials, method: c.method, expiresIn: c.expiresIn, signingDate: c.signingDate })
+    expect(r.url.split('?')[0]).toBe(c.expected.url.split('?')[0])
+    expect(r.canonicalRequest).toBe(c.expected.canonicalRequest)
+    expect(r.signature).toBe(c.expected.signature)
+    expect(r.credentialScope.split('/')[2]).toBe(c.signingName)
+  })
+  const ap = 'arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap'
+  test.each<[string, Record<string, unknown>, string, string]>([
+    ['another region than the ARN', { bucket: ap, region: 'eu-west-1' }, 'InvalidRegion', 'location.region'],
+    ['an unknown partition', { bucket: ap.replace('arn:aws:', 'arn:aws-xx:'), region: 'us-east-1' }, 'InvalidBucket', 'location.bucket'],
+    ['a prototype name as partition', { bucket: ap.replace('arn:aws:', 'arn:constructor:'), region: 'us-east-1' }, 'InvalidBucket', 'location.bucket'],
+    ['a short account', { bucket: ap.replace('123456789012', '1234'), region: 'us-east-1' }, 'InvalidBucket', 'location.bucket'],
+    ['another service', { bucket: ap.replace(':s3:', ':ec2:'), region: 'us-east-1' }, 'InvalidBucket', 'location.bucket'],
+    ['a bucket resource', { bucket: 'arn:aws:s3:::my-bucket', region: 'us-east-1' }, 'InvalidBucket', 'location.bucket'],
+    ['an Outposts ARN without its outpost', { bucket: 'arn:aws:s3-outposts:us-east-1:123456789012:accesspoint/x', region: 'us-east-1' }, 'InvalidBucket', 'location.bucket'],
+    ['a custom endpoint', { bucket: ap, region: 'us-east-1', endpoint: 'http://127.0.0.1:9000' }, 'InvalidOption', 'location.endpoint'],
+    ['forcePathStyle', { bucket: ap, region: 'us-east-1', forcePathStyle: true }, 'InvalidOption', 'location.forcePathStyle'],
+  ])('%s is a PresignError', (_, location, code, field) => {
+    let thrown: unknown
+    try {
+      s3ObjectUrl({ key: 'k', ...location } as never)
+    } catch (e) {
+      thrown = e
+    }
+    expect(thrown).toBeInstanceOf(PresignError)
+    expect(thrown).toMatchObject({ code, field })
+  })
+  test('partitions: aws-cn and aws-us-gov access points', () => {
+    expect(s3ObjectUrl({ bucket: 'arn:aws-cn:s3:cn-north-1:123456789012:accesspoint/ap', key: 'a b', region: 'cn-north-1' })).toBe(
+      'https://ap-123456789012.s3-accesspoint.cn-north-1.amazonaws.com.cn/a%20b',
+    )
+    expect(s3ObjectUrl({ bucket: 'arn:aws-us-gov:s3:us-gov-west-1:123456789012:accesspoint/ap', key: 'k', region: 'us-gov-west-1' })).toBe(
+      'https://ap-123456789012.s3-accesspoint.us-gov-west-1.amazonaws.com/k',
+    )
+  })
+  test('presignPost refuses an access point (S3 takes POST uploads on buckets only)', async () => {
+    await expect(presignPost({ bucket: 'arn:aws:s3:us-east-1:123456789012:accesspoint/ap', key: 'k', region: 'us-east-1' }, { credentials: doc.cases[0]!.credentials })).rejects.toMatchObject({
+      code: 'InvalidBucket',
+    })
   })
 })
