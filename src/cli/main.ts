@@ -12,7 +12,8 @@ import { presignDetailed, PresignError, type PresignResult, presignS3Detailed, v
 declare const __VERSION__: string | undefined
 
 const HELP = `Usage:
-  sigv4-presign s3://BUCKET/KEY [options]        presign an S3 object URL (like \`aws s3 presign\`)
+  sigv4-presign s3://BUCKET/KEY [options]        presign an S3 object URL (like \`aws s3 presign\`);
+                                                 BUCKET may be an access point ARN (s3://arn:aws:s3:...:accesspoint/NAME/KEY)
   sigv4-presign url URL --service S [options]    presign any URL for any AWS service
   sigv4-presign explain URL [options]            decode a presigned URL; verify it when credentials are available
 
@@ -285,16 +286,28 @@ function output(result: PresignResult, json: boolean): string {
   )
 }
 
+/**
+ * `s3://BUCKET/KEY`, or as `aws s3 presign` takes it, `s3://ACCESS-POINT-ARN/KEY`: the ARN ends after
+ * `accesspoint/NAME` (Outposts: `outpost/ID/accesspoint/NAME`).
+ */
+function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
+  const rest = uri.slice('s3://'.length)
+  const parts = rest.split('/')
+  const bucketParts = !rest.startsWith('arn:') ? 1 : parts[0]!.includes(':s3-outposts:') ? 4 : 2
+  const key = parts.slice(bucketParts).join('/')
+  return parts[0] && parts.length > bucketParts && key ? { bucket: parts.slice(0, bucketParts).join('/'), key } : undefined
+}
+
 async function presignS3Command(uri: string, args: Args, env: Env, home: string): Promise<string> {
-  const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(uri)
-  if (!m) throw new UsageError(`${JSON.stringify(uri)} is not an S3 object URI; write s3://BUCKET/KEY (the key may contain "/")`)
+  const m = parseS3Uri(uri)
+  if (!m) throw new UsageError(`${JSON.stringify(uri)} is not an S3 object URI; write s3://BUCKET/KEY or s3://ACCESS-POINT-ARN/KEY (the key may contain "/")`)
   const conf = resolveConfig(args, env, home)!
   if (!conf.region) throw new UsageError('no region; pass --region REGION or set AWS_REGION (or region in ~/.aws/config)')
   const disposition = flag(args, 'response-content-disposition')
   const result = await presignS3Detailed(
     {
-      bucket: m[1]!,
-      key: m[2]!,
+      bucket: m.bucket,
+      key: m.key,
       region: conf.region,
       endpoint: conf.endpoint,
       forcePathStyle: conf.pathStyle ? true : undefined,

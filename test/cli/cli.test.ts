@@ -59,7 +59,7 @@ date = datetime.datetime.strptime(params['X-Amz-Date'], '%Y%m%dT%H%M%SZ')
 rest = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith('X-Amz-')]
 bare = parts.scheme + '://' + parts.netloc + parts.path + ('?' + urlencode(rest, quote_via=quote) if rest else '')
 creds = botocore.credentials.Credentials(akid, secret, params.get('X-Amz-Security-Token'))
-cls = botocore.auth.S3SigV4QueryAuth if service == 's3' else botocore.auth.SigV4QueryAuth
+cls = botocore.auth.S3SigV4QueryAuth if service in ('s3', 's3-object-lambda', 's3-outposts') else botocore.auth.SigV4QueryAuth
 auth = cls(creds, service, region, expires=int(params['X-Amz-Expires']))
 req = botocore.awsrequest.AWSRequest(method=method, url=bare)
 with mock.patch('botocore.auth.get_current_datetime', return_value=date):
@@ -136,6 +136,26 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(j.headers).toEqual({ 'content-type': 'text/plain' })
     expect(j.url).toContain('/dir/a%20b%2B%C3%A9.txt?response-content-disposition=attachment%3B%20filename%3D%22x.txt%22&')
     expect(await verifies(j.url, DOC_SECRET, 'PUT', { 'content-type': 'text/plain' })).toBe(true)
+  })
+
+  test('s3://ACCESS-POINT-ARN/KEY, as aws s3 presign takes it: Object Lambda and Outposts hosts, their signing names; botocore agrees', async () => {
+    const cases: Array<[string, string, string]> = [
+      ['arn:aws:s3-object-lambda:us-east-1:123456789012:accesspoint/my-olap', 'https://my-olap-123456789012.s3-object-lambda.us-east-1.amazonaws.com/a%20b/c%2Bd.txt', 's3-object-lambda'],
+      ['arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap', 'https://my-ap-123456789012.s3-accesspoint.us-east-1.amazonaws.com/a%20b/c%2Bd.txt', 's3'],
+      ['arn:aws:s3-outposts:us-east-1:123456789012:outpost/op-0123456789abcdef0/accesspoint/my-ap', 'https://my-ap-123456789012.op-0123456789abcdef0.s3-outposts.us-east-1.amazonaws.com/a%20b/c%2Bd.txt', 's3-outposts'],
+    ]
+    for (const [arn, base, service] of cases) {
+      const r = run([`s3://${arn}/a b/c+d.txt`], { ...ENV_KEYS, AWS_REGION: 'us-east-1' })
+      expect(r.code, r.err).toBe(0)
+      expect(r.out.split('?')[0]).toBe(base)
+      expect(q(r.out, 'X-Amz-Credential')!.split('/')[3]).toBe(service)
+      expect(await verifies(r.out)).toBe(true)
+      const theirs = botocoreSignature(r.out, DOC_SECRET)
+      if (theirs !== undefined) expect(q(r.out, 'X-Amz-Signature')).toBe(theirs)
+    }
+    const wrong = run(['s3://arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap/k'], { ...ENV_KEYS, AWS_REGION: 'eu-west-1' })
+    expect([wrong.code, wrong.err]).toEqual([2, expect.stringContaining("location.region: must be the ARN's region (us-east-1)")])
+    expect(run(['s3://arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap'], { ...ENV_KEYS, AWS_REGION: 'us-east-1' }).code).toBe(2)
   })
 
   test('url: any service, --header, botocore agrees', async () => {
