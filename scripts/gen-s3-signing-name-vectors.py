@@ -5,7 +5,8 @@ What it generates
 -----------------
 ``vectors/botocore-s3-signing-names.json``: seeded, random presigned URLs that
 botocore's S3 client builds for access point ARNs, Object Lambda access point
-ARNs and Outposts access point ARNs::
+ARNs, Outposts access point ARNs and access point aliases (``NAME-…-s3alias``,
+which S3 addresses like a bucket)::
 
     client = session.create_client('s3', region_name=REGION, config=Config(signature_version='s3v4'))
     client.generate_presigned_url('get_object', Params={'Bucket': ARN, 'Key': KEY}, ExpiresIn=..., HttpMethod=...)
@@ -19,6 +20,11 @@ canonical request, string to sign and signature botocore computed (captured by
 wrapping ``botocore.auth.S3SigV4QueryAuth``). The tests give ``presignDetailed``
 the URL without its ``X-Amz-*`` parameters and the signing name as ``service``,
 with no other option, and expect botocore's canonical request and signature.
+
+Access point aliases are presigned with ``s3={'addressing_style': 'virtual', 'us_east_1_regional_endpoint': 'regional'}``, as scripts/gen-s3-vectors.py presigns buckets: with the default ('auto') botocore's
+presigner puts any DNS-compatible bucket on the global host ``BUCKET.s3.amazonaws.com`` whatever the region (a
+legacy choice of its presigner; the global endpoint redirects), where AWS documents the Regional host
+``ALIAS.s3.REGION.amazonaws.com``, which is what ``presignS3`` builds.
 
 Keys are random: spaces, ``+``, unicode, ``//``, ``~``, ``%``, ``=``; no ``.`` or
 ``..`` segment (no URL can carry one). Time is frozen per case; credentials
@@ -38,7 +44,7 @@ from oracle_common import (  # noqa: E402
     random_b64_token, random_key_pair, single_signing, vectors_document, write_vectors_json)
 
 SEED = 17
-CASES = 150
+CASES = 200
 REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'eu-central-1']
 KEY_ALPHABET = 'abcXYZ019 +_-~=%!()*,;:@$&\'é日本😀'
 
@@ -59,6 +65,8 @@ def random_bucket(g, kind, region, account):
     name = g.word(3, 12) + '-' + g.word(2, 6)
     if kind == 'accesspoint':
         return 'arn:aws:s3:%s:%s:accesspoint/%s' % (region, account, name)
+    if kind == 'alias':
+        return name + '-' + ''.join(g.r.choice('abcdefghijklmnopqrstuvwxyz0123456789') for _ in range(20)) + '-s3alias'
     if kind == 'object-lambda':
         return 'arn:aws:s3-object-lambda:%s:%s:accesspoint/%s' % (region, account, name)
     outpost = 'op-' + ''.join(g.r.choice('0123456789abcdef') for _ in range(17))
@@ -73,7 +81,7 @@ def main():
 
     g = SeededGen(SEED)
     cases = []
-    kinds = ['accesspoint', 'object-lambda', 'outposts']
+    kinds = ['accesspoint', 'object-lambda', 'outposts', 'alias']
     for i in range(CASES):
         r = g.r
         kind = kinds[i % len(kinds)]
@@ -89,14 +97,15 @@ def main():
         date = datetime.datetime(2026, 1, 1) + datetime.timedelta(seconds=r.randint(0, 300 * 86400))
         session = botocore.session.Session()
         session.set_credentials(akid, secret, token)
-        client = session.create_client('s3', region_name=region, config=Config(signature_version='s3v4'))
+        s3_config = {'addressing_style': 'virtual', 'us_east_1_regional_endpoint': 'regional'} if kind == 'alias' else {}
+        client = session.create_client('s3', region_name=region, config=Config(signature_version='s3v4', s3=s3_config))
         with frozen_clock(date), captured_signing_steps(botocore.auth.S3SigV4QueryAuth) as captured:
             url = client.generate_presigned_url(operation, Params={'Bucket': bucket, 'Key': key}, ExpiresIn=expires, HttpMethod=method)
         cr, sts, sig = single_signing(captured, botocore.auth.S3SigV4QueryAuth)
         credential = unquote([p for p in url.partition('?')[2].split('&') if p.startswith('X-Amz-Credential=')][0].split('=', 1)[1])
         _, _, scope_region, service, _ = credential.split('/')
         check_captured_presign(url, cr, sts, sig, date, secret, scope_region, service)
-        expected_service = {'accesspoint': 's3', 'object-lambda': 's3-object-lambda', 'outposts': 's3-outposts'}[kind]
+        expected_service = {'accesspoint': 's3', 'object-lambda': 's3-object-lambda', 'outposts': 's3-outposts', 'alias': 's3'}[kind]
         assert service == expected_service, (kind, service, url)
         assert cr.split('\n')[-1] == 'UNSIGNED-PAYLOAD', cr
         cases.append({
