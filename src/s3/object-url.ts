@@ -38,7 +38,19 @@ export interface S3Location {
   readonly responseOverrides?: S3ResponseOverrides | undefined
   /** Other query parameters (unencoded), e.g. `{ partNumber: '1', uploadId }`. */
   readonly query?: Readonly<Record<string, string>> | undefined
+  /**
+   * S3 Transfer Acceleration: `https://bucket.s3-accelerate.amazonaws.com/key` (signed for `region`). Needs a
+   * DNS-compatible bucket name without dots, and no endpoint, path style, FIPS or ARN.
+   */
+  readonly accelerate?: boolean | undefined
+  /** The dual-stack (IPv4 and IPv6) endpoint: `s3.dualstack.REGION.amazonaws.com` (with `accelerate`: `s3-accelerate.dualstack.amazonaws.com`). */
+  readonly dualStack?: boolean | undefined
+  /** The FIPS endpoint `s3-fips.REGION.amazonaws.com` (with `dualStack`: `s3-fips.dualstack.REGION…`), in the Regions that have one. */
+  readonly fips?: boolean | undefined
 }
+
+/** The Regions where S3 has FIPS endpoints (AWS's FIPS endpoint list). */
+const FIPS_REGIONS: ReadonlySet<string> = /* @__PURE__ */ new Set(['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'us-gov-east-1', 'us-gov-west-1'])
 
 /** Response headers S3 sets on a GET through a presigned URL (`response-content-type` …). */
 export interface S3ResponseOverrides {
@@ -95,10 +107,6 @@ function isDnsCompatible(bucket: string, https: boolean): boolean {
   return bucket.split('.').every((label) => label !== '' && !label.startsWith('-') && !label.endsWith('-'))
 }
 
-function awsHost(region: string): string {
-  return 's3.' + region + (region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com')
-}
-
 /** Where a request to S3 goes: scheme, host (with port), path prefix, whether it is AWS, whether the host is an IP. */
 interface Endpoint {
   readonly scheme: string
@@ -108,8 +116,31 @@ interface Endpoint {
   readonly ipHost: boolean
 }
 
-function awsEndpoint(region: string): Endpoint {
-  return { scheme: 'https', host: awsHost(region), prefix: '', aws: true, ipHost: false }
+/** The AWS endpoint of a location: Regional, dual-stack, FIPS, accelerated, or a combination S3 has. */
+function awsEndpoint(location: S3Location, region: string): Endpoint & { readonly accelerate: boolean } {
+  const accelerate = checkBoolean(location.accelerate, 'location.accelerate', false)
+  const dualStack = checkBoolean(location.dualStack, 'location.dualStack', false)
+  const fips = checkBoolean(location.fips, 'location.fips', false)
+  const suffix = region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com'
+  let host: string
+  if (accelerate) {
+    if (fips) throw new PresignError('InvalidOption', 'location.accelerate', 'cannot be combined with fips: S3 Transfer Acceleration has no FIPS endpoint')
+    if (suffix !== '.amazonaws.com') throw new PresignError('InvalidOption', 'location.accelerate', `is not available in ${region}: S3 Transfer Acceleration has no endpoint in the China Regions`)
+    host = 's3-accelerate' + (dualStack ? '.dualstack' : '') + suffix
+  } else {
+    if (fips && !FIPS_REGIONS.has(region)) {
+      throw new PresignError('InvalidOption', 'location.fips', `is not available in ${region}: S3 has FIPS endpoints in ${[...FIPS_REGIONS].join(', ')}`)
+    }
+    host = (fips ? 's3-fips.' : 's3.') + (dualStack ? 'dualstack.' : '') + region + suffix
+  }
+  return { scheme: 'https', host, prefix: '', aws: true, ipHost: false, accelerate }
+}
+
+/** A location that names an endpoint takes none of the AWS endpoint switches. */
+function checkNoSwitches(location: S3Location, why: string): void {
+  for (const name of ['accelerate', 'dualStack', 'fips'] as const) {
+    if (location[name] !== undefined) throw new PresignError('InvalidOption', `location.${name}`, `must be omitted ${why}`)
+  }
 }
 
 /** A custom endpoint (`http://127.0.0.1:9000`, MinIO, R2 …), validated; a path prefix is kept without its trailing `/`. */
@@ -201,8 +232,12 @@ export function bucketUrl(location: S3Location): string {
   checkKeySegments(key, 'location.key')
   const encodedKey = uriEncode(key, true, 'location.key')
 
-  const { scheme, host, prefix, aws, ipHost } = location.endpoint === undefined ? awsEndpoint(region) : customEndpoint(location.endpoint)
+  if (location.endpoint !== undefined) checkNoSwitches(location, 'with a custom endpoint (name the endpoint itself)')
+  const { scheme, host, prefix, aws, ipHost, accelerate } = location.endpoint === undefined ? awsEndpoint(location, region) : { ...customEndpoint(location.endpoint), accelerate: false }
   const virtual = !checkBoolean(location.forcePathStyle, 'location.forcePathStyle', !(aws && isDnsCompatible(bucket, scheme === 'https')))
+  if (accelerate && (!virtual || !isDnsCompatible(bucket, true))) {
+    throw new PresignError('InvalidOption', 'location.accelerate', 'needs a virtual-hosted bucket: a DNS-compatible name without dots, and no forcePathStyle')
+  }
   if (virtual && ipHost) {
     throw new PresignError(
       'InvalidOption',
@@ -227,6 +262,7 @@ function arnAddress(location: S3Location, arn: string): { url: string; signingNa
   if (location.endpoint !== undefined || location.forcePathStyle !== undefined) {
     throw new PresignError('InvalidOption', location.endpoint !== undefined ? 'location.endpoint' : 'location.forcePathStyle', 'must be omitted with an access point ARN, which has its own host')
   }
+  checkNoSwitches(location, 'with an access point ARN (accelerate does not apply to access points; their dual-stack and FIPS hosts are not supported yet)')
   const key = location.key ?? ''
   if (typeof key !== 'string') fail('InvalidKey', 'location.key', 'must be a string', key)
   checkKeySegments(key, 'location.key')
