@@ -159,6 +159,14 @@ async function signingNameCase(lib, c) {
   if (!v.ok) throw new Error(`botocore's URL does not verify: ${v.code} ${v.message}`)
 }
 
+/** S3's endpoint switches: presignS3Detailed from the location gives botocore's host, path and signature. */
+async function endpointCase(lib, c) {
+  const r = await lib.presignS3Detailed(c.location, { credentials: c.credentials, method: c.method, expiresIn: c.expiresIn, signingDate: c.signingDate })
+  check('url without its query', r.url.split('?')[0], c.expected.url.split('?')[0])
+  check('canonicalRequest', r.canonicalRequest, c.expected.canonicalRequest)
+  check('signature', r.signature, c.expected.signature)
+}
+
 /**
  * Run every case of `data` against `lib`.
  * @returns {Promise<{ passed: number, failed: number, total: number, suites: Record<string, { passed: number, failed: number }>, failures: Array<{ suite: string, name: string, message: string }> }>}
@@ -170,6 +178,7 @@ export async function runCases(lib, data) {
     ['s3', data.s3 ?? [], s3Case],
     ['v4a', data.v4a ?? [], v4aCase],
     ['signingNames', data.signingNames ?? [], signingNameCase],
+    ['endpoints', data.endpoints ?? [], endpointCase],
   ]
   const out = { passed: 0, failed: 0, total: 0, suites: {}, failures: [] }
   for (const [suite, cases, run] of suites) {
