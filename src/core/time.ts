@@ -3,13 +3,16 @@ import { fail } from './errors.js'
 /** A signing date: a `Date`, epoch milliseconds, or an ISO 8601 string. */
 export type DateInput = Date | number | string
 
-/** ISO 8601 as `Date.parse` reads it everywhere: date, then optional time (fraction cut to ms) and zone. */
-const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)\d*(Z|[+-]\d{2}:\d{2})?)?$/
+/** ISO 8601 as `Date.parse` reads it everywhere: a date, then an optional time (seconds, fraction) and zone. */
+const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?(Z|[+-]\d{2}:\d{2})?)?$/
 
-/** Epoch ms of an ISO 8601 string; a date-time without a zone is UTC (`Date.parse` would read it in local time). */
+/** Epoch ms of an ISO 8601 string (the fraction cut to ms); a date-time without a zone is UTC, not local time. */
 function parseIso(text: string): number {
   const m = ISO_DATE.exec(text)
-  return m ? Date.parse(m[1]! + (m[2] === undefined ? '' : m[2] + (m[3] ?? 'Z'))) : NaN
+  if (!m) return NaN
+  const [, date, time, sec, frac, zone] = m
+  if (time === undefined) return Date.parse(date!)
+  return Date.parse(date + 'T' + time + (sec === undefined ? '' : ':' + sec + (frac === undefined ? '' : '.' + frac.slice(0, 3))) + (zone ?? 'Z'))
 }
 
 /**
