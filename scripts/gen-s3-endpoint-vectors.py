@@ -23,7 +23,7 @@ import sys
 sys.path.insert(0, __import__('os').path.dirname(__file__))
 from oracle_common import (  # noqa: E402
     SeededGen, captured_signing_steps, check_captured_presign, frozen_clock, iso_date, isolate_from_aws_environment,
-    random_b64_token, random_key_pair, single_signing, vectors_document, write_vectors_json)
+    random_b64_token, random_key_pair, random_s3_key, single_signing, vectors_document, write_vectors_json)
 
 SEED = 18
 CASES = 120
@@ -37,17 +37,7 @@ KINDS = [
     ('fips', {'fips': True}),
     ('fips-dualstack', {'fips': True, 'dualStack': True}),
 ]
-KEY_ALPHABET = 'abcXYZ019 +_-~=%!()*,;:@$&\'é日本😀'
 
-
-def random_key(g):
-    r = g.r
-    segments = []
-    for _ in range(r.randint(1, 4)):
-        seg = ''.join(r.choice(KEY_ALPHABET) for _ in range(r.randint(0 if segments else 1, 8)))
-        segments.append(seg + 'x' if seg in ('.', '..') else seg)
-    key = '/'.join(segments)
-    return key if key.strip('/') else key + 'k'
 
 
 def client(session, region, flags):
@@ -74,7 +64,7 @@ def main():
         method = r.choice(['GET', 'GET', 'PUT', 'HEAD', 'DELETE'])
         operation = {'GET': 'get_object', 'PUT': 'put_object', 'HEAD': 'head_object', 'DELETE': 'delete_object'}[method]
         bucket = g.word(3, 10) + '-' + g.word(3, 10)
-        key = random_key(g)
+        key = random_s3_key(g)
         expires = r.choice([60, 300, 3600, 86400, 604800])
         date = datetime.datetime(2026, 1, 1) + datetime.timedelta(seconds=r.randint(0, 300 * 86400))
         session = botocore.session.Session()

@@ -41,24 +41,12 @@ from urllib.parse import unquote
 sys.path.insert(0, __import__('os').path.dirname(__file__))
 from oracle_common import (  # noqa: E402
     SeededGen, captured_signing_steps, check_captured_presign, frozen_clock, iso_date, isolate_from_aws_environment,
-    random_b64_token, random_key_pair, single_signing, vectors_document, write_vectors_json)
+    random_b64_token, random_key_pair, random_s3_key, single_signing, vectors_document, write_vectors_json)
 
 SEED = 17
 CASES = 200
 REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'eu-central-1']
-KEY_ALPHABET = 'abcXYZ019 +_-~=%!()*,;:@$&\'é日本😀'
 
-
-def random_key(g):
-    r = g.r
-    segments = []
-    for _ in range(r.randint(1, 4)):
-        seg = ''.join(r.choice(KEY_ALPHABET) for _ in range(r.randint(0 if segments else 1, 8)))
-        if seg in ('.', '..'):
-            seg += 'x'
-        segments.append(seg)
-    key = '/'.join(segments)
-    return key if key.strip('/') else key + 'k'
 
 
 def random_bucket(g, kind, region, account):
@@ -92,7 +80,7 @@ def main():
         method = r.choice(['GET', 'GET', 'PUT', 'HEAD', 'DELETE'])
         operation = {'GET': 'get_object', 'PUT': 'put_object', 'HEAD': 'head_object', 'DELETE': 'delete_object'}[method]
         bucket = random_bucket(g, kind, region, account)
-        key = random_key(g)
+        key = random_s3_key(g)
         expires = r.choice([60, 300, 3600, 86400, 604800])
         date = datetime.datetime(2026, 1, 1) + datetime.timedelta(seconds=r.randint(0, 300 * 86400))
         session = botocore.session.Session()

@@ -404,3 +404,18 @@ def credentials_object(akid, secret, token):
     if token is not None:
         creds['sessionToken'] = token
     return creds
+
+
+S3_KEY_ALPHABET = 'abcXYZ019 +_-~=%!()*,;:@$&\'é日本😀'
+
+
+def random_s3_key(g):
+    """1-4 random segments of S3_KEY_ALPHABET (spaces, '+', unicode, empty segments, so '//'), never a '.' or '..'
+    segment (no URL can carry one) and never only slashes."""
+    r = g.r
+    segments = []
+    for _ in range(r.randint(1, 4)):
+        seg = ''.join(r.choice(S3_KEY_ALPHABET) for _ in range(r.randint(0 if segments else 1, 8)))
+        segments.append(seg + 'x' if seg in ('.', '..') else seg)
+    key = '/'.join(segments)
+    return key if key.strip('/') else key + 'k'
