@@ -9,10 +9,7 @@ const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?
 /** Epoch ms of an ISO 8601 string (the fraction cut to ms); a date-time without a zone is UTC, not local time. */
 function parseIso(text: string): number {
   const m = ISO_DATE.exec(text)
-  if (!m) return NaN
-  const [, date, time, sec, frac, zone] = m
-  if (time === undefined) return Date.parse(date!)
-  return Date.parse(date + 'T' + time + (sec === undefined ? '' : ':' + sec + (frac === undefined ? '' : '.' + frac.slice(0, 3))) + (zone ?? 'Z'))
+  return m ? Date.parse(text.replace(/(\.\d{3})\d+/, '$1') + (m[2] && !m[5] ? 'Z' : '')) : NaN
 }
 
 /**
