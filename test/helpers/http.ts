@@ -32,6 +32,22 @@ export interface RawOptions {
   readonly resolveOnResponse?: boolean
 }
 
+/** A raw reply's status (0 when there is no status line) and body. */
+function parseReply(text: string): { status: number; body: string } {
+  const head = /^HTTP\/1\.[01] (\d{3})/.exec(text)
+  const split = text.indexOf('\r\n\r\n')
+  return { status: head ? Number(head[1]) : 0, body: split < 0 ? '' : text.slice(split + 4) }
+}
+
+/** Has a whole first response arrived: its head, then its Content-Length of body or a chunked body's last chunk? */
+function responseComplete(text: string, bytes: number): boolean {
+  const split = text.indexOf('\r\n\r\n')
+  if (split < 0) return false
+  const head = text.slice(0, split)
+  const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1]
+  return length !== undefined ? bytes >= split + 4 + Number(length) : /\r\ntransfer-encoding: *chunked/i.test(head) && text.endsWith('0\r\n\r\n')
+}
+
 /**
  * Send `chunks` (written in order; a number is a pause of that many ms) to 127.0.0.1:`port` on a fresh TCP
  * connection. Resolves, never rejects.
@@ -49,9 +65,7 @@ export function rawRequest(port: number, chunks: string | Buffer | ReadonlyArray
       clearTimeout(timer)
       socket.destroy()
       const text = data.toString('latin1')
-      const head = /^HTTP\/1\.[01] (\d{3})/.exec(text)
-      const split = text.indexOf('\r\n\r\n')
-      resolve({ text, status: head ? Number(head[1]) : 0, body: split < 0 ? '' : text.slice(split + 4), closed, error })
+      resolve({ text, ...parseReply(text), closed, error })
     }
     const timer = setTimeout(() => finish(false), timeoutMs)
     socket.on('connect', async () => {
@@ -65,13 +79,7 @@ export function rawRequest(port: number, chunks: string | Buffer | ReadonlyArray
     })
     socket.on('data', (chunk: Buffer) => {
       data = Buffer.concat([data, chunk])
-      if (!resolveOnResponse) return
-      const text = data.toString('latin1')
-      const split = text.indexOf('\r\n\r\n')
-      if (split < 0) return
-      const head = text.slice(0, split)
-      const length = /\r\ncontent-length: *(\d+)/i.exec(head)?.[1]
-      if (length !== undefined ? data.length >= split + 4 + Number(length) : /\r\ntransfer-encoding: *chunked/i.test(head) && text.endsWith('0\r\n\r\n')) finish(true)
+      if (resolveOnResponse && responseComplete(data.toString('latin1'), data.length)) finish(true)
     })
     socket.on('error', (e) => (error = (e as NodeJS.ErrnoException).code ?? e.message))
     socket.on('close', () => finish(true))
@@ -96,8 +104,7 @@ export function streamUntilAnswered(port: number, head: Buffer | string, { maxBy
       done = true
       clearTimeout(timer)
       socket.destroy()
-      const status = /^HTTP\/1\.[01] (\d{3})/.exec(data)
-      resolve({ text: data, status: status ? Number(status[1]) : 0, body: data.slice(data.indexOf('\r\n\r\n') + 4), closed, error, sent })
+      resolve({ text: data, ...parseReply(data), closed, error, sent })
     }
     const timer = setTimeout(() => finish(false), timeoutMs)
     const pump = (): void => {
@@ -112,10 +119,7 @@ export function streamUntilAnswered(port: number, head: Buffer | string, { maxBy
     })
     socket.on('data', (c: Buffer) => {
       data += c.toString('latin1')
-      const split = data.indexOf('\r\n\r\n')
-      if (split < 0) return
-      const length = /\r\ncontent-length: *(\d+)/i.exec(data.slice(0, split))?.[1]
-      if (length !== undefined ? data.length >= split + 4 + Number(length) : /\r\ntransfer-encoding: *chunked/i.test(data.slice(0, split)) && data.endsWith('0\r\n\r\n')) finish(true)
+      if (responseComplete(data, data.length)) finish(true)
     })
     socket.on('error', (e) => (error = (e as NodeJS.ErrnoException).code ?? e.message))
     socket.on('close', () => finish(true))
