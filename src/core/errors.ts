@@ -18,6 +18,8 @@ export type PresignErrorCode =
   | 'InvalidOption'
   | 'InvalidString'
   | 'CryptoUnavailable'
+  | 'InvalidXml'
+  | 'InvalidPartPlan'
 
 /**
  * The only kind of error this library throws for bad input.
