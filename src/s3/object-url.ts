@@ -207,16 +207,19 @@ export function s3ObjectUrl(location: S3Location): string {
   return s3Address(location).url
 }
 
-/** @internal The URL of a location and the name S3 signs requests to it under. */
-export function s3Address(location: S3Location): { url: string; signingName: string } {
+/**
+ * @internal The URL of a location and the name S3 signs requests to it under. `subresources` (encoded, `name` or
+ * `name=value`, e.g. `uploads` or `uploadId=…`) come first in the query, as S3's API puts them.
+ */
+export function s3Address(location: S3Location, subresources: readonly string[] = []): { url: string; signingName: string } {
   if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   const { bucket } = location
-  if (typeof bucket === 'string' && bucket.startsWith('arn:')) return arnAddress(location, bucket)
-  return { url: bucketUrl(location), signingName: 's3' }
+  if (typeof bucket === 'string' && bucket.startsWith('arn:')) return arnAddress(location, bucket, subresources)
+  return { url: bucketUrl(location, subresources), signingName: 's3' }
 }
 
 /** @internal The URL of an object in a bucket (a name, not an ARN): virtual-hosted or path style. */
-export function bucketUrl(location: S3Location): string {
+export function bucketUrl(location: S3Location, subresources: readonly string[] = []): string {
   if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   const { bucket, region } = location
   const key = location.key ?? ''
@@ -251,12 +254,12 @@ export function bucketUrl(location: S3Location): string {
   const path = virtual ? prefix + '/' + encodedKey : prefix + '/' + uriEncode(bucket) + '/' + encodedKey
   const authority = virtual ? bucket + '.' + host : host
 
-  const params = queryParams(location)
+  const params = subresources.concat(queryParams(location))
   return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
 }
 
 /** An access point ARN's URL: its own host, the key as the path, and its signing name. */
-function arnAddress(location: S3Location, arn: string): { url: string; signingName: string } {
+function arnAddress(location: S3Location, arn: string, subresources: readonly string[]): { url: string; signingName: string } {
   const { region } = location
   if (typeof region !== 'string') fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1"', region)
   if (location.endpoint !== undefined || location.forcePathStyle !== undefined) {
@@ -267,7 +270,7 @@ function arnAddress(location: S3Location, arn: string): { url: string; signingNa
   if (typeof key !== 'string') fail('InvalidKey', 'location.key', 'must be a string', key)
   checkKeySegments(key, 'location.key')
   const ap = accessPointArn(arn, region)
-  const params = queryParams(location)
+  const params = subresources.concat(queryParams(location))
   return { url: 'https://' + ap.host + '/' + uriEncode(key, true, 'location.key') + (params.length ? '?' + params.join('&') : ''), signingName: ap.signingName }
 }
 
@@ -286,13 +289,18 @@ export async function presignS3(location: S3Location, options: PresignS3Options)
 
 /** {@link presignS3} returning every intermediate step (see {@link presignDetailed}). */
 export function presignS3Detailed(location: S3Location, options: PresignS3Options): Promise<PresignResult> {
+  return presignS3Request(location, options, [])
+}
+
+/** @internal {@link presignS3Detailed} with S3 subresources first in the query (see {@link s3Address}). */
+export function presignS3Request(location: S3Location, options: PresignS3Options, subresources: readonly string[]): Promise<PresignResult> {
   if (location === null || typeof location !== 'object') {
     fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   }
   if (options === null || typeof options !== 'object') {
     fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
   }
-  const address = s3Address(location)
+  const address = s3Address(location, subresources)
   return presignDetailed(
     { method: options.method, url: address.url, headers: options.headers },
     {
