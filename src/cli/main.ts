@@ -13,7 +13,9 @@ declare const __VERSION__: string | undefined
 
 const HELP = `Usage:
   sigv4-presign s3://BUCKET/KEY [options]        presign an S3 object URL (like \`aws s3 presign\`);
-                                                 BUCKET may be an access point ARN (s3://arn:aws:s3:...:accesspoint/NAME/KEY)
+                                                 BUCKET may be an access point ARN (s3://arn:aws:s3:...:accesspoint/NAME/KEY),
+                                                 a Multi-Region one (s3://arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap/KEY)
+                                                 or a directory bucket (needs its CreateSession credentials)
   sigv4-presign url URL --service S [options]    presign any URL for any AWS service
   sigv4-presign explain URL [options]            decode a presigned URL; verify it when credentials are available
 
@@ -23,6 +25,9 @@ Options:
   --region REGION           signing region (default: AWS_REGION, AWS_DEFAULT_REGION, profile region)
   --endpoint-url URL        custom S3 endpoint (MinIO, R2, http://127.0.0.1:9000 ...)
   --path-style              https://endpoint/bucket/key instead of https://bucket.endpoint/key
+  --accelerate              S3 Transfer Acceleration (or s3.use_accelerate_endpoint = true in the profile)
+  --dual-stack              the IPv4+IPv6 endpoint (or AWS_USE_DUALSTACK_ENDPOINT=true, use_dualstack_endpoint)
+  --fips                    the FIPS endpoint (or AWS_USE_FIPS_ENDPOINT=true, use_fips_endpoint)
   --content-type TYPE       sign a Content-Type header (the client must send it)
   --response-content-disposition VALUE   ask S3 to send this Content-Disposition
   --service SERVICE         (url) service of the credential scope, e.g. execute-api, sts
@@ -60,7 +65,7 @@ const VALUE_FLAGS = new Set([
   'header',
   'profile',
 ])
-const BOOL_FLAGS = new Set(['path-style', 'json', 'help', 'version'])
+const BOOL_FLAGS = new Set(['path-style', 'accelerate', 'dual-stack', 'fips', 'json', 'help', 'version'])
 
 function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = []
@@ -194,6 +199,10 @@ interface Resolved {
   region: string | undefined
   endpoint: string | undefined
   pathStyle: boolean
+  /** S3 endpoint switches (flag, environment or profile, as botocore reads them); `undefined` when off. */
+  accelerate: true | undefined
+  dualStack: true | undefined
+  fips: true | undefined
 }
 
 const UNSUPPORTED = ['credential_process', 'sso_session', 'sso_start_url', 'role_arn', 'web_identity_token_file', 'credential_source']
@@ -245,7 +254,12 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
   const endpoint =
     flag(args, 'endpoint-url') ?? env['AWS_ENDPOINT_URL_S3'] ?? env['AWS_ENDPOINT_URL'] ?? fromConfig?.get('s3.endpoint_url') ?? fromConfig?.get('endpoint_url')
   const pathStyle = args.flags.has('path-style') || fromConfig?.get('s3.addressing_style') === 'path'
-  return credentials ? { credentials, region, endpoint, pathStyle } : undefined
+  const on = (name: string, envName: string | undefined, ...keys: string[]): true | undefined =>
+    args.flags.has(name) || (envName !== undefined && env[envName]?.toLowerCase() === 'true') || keys.some((k) => fromConfig?.get(k)?.toLowerCase() === 'true') || undefined
+  const accelerate = on('accelerate', undefined, 's3.use_accelerate_endpoint')
+  const dualStack = on('dual-stack', 'AWS_USE_DUALSTACK_ENDPOINT', 'use_dualstack_endpoint', 's3.use_dualstack_endpoint')
+  const fips = on('fips', 'AWS_USE_FIPS_ENDPOINT', 'use_fips_endpoint')
+  return credentials ? { credentials, region, endpoint, pathStyle, accelerate, dualStack, fips } : undefined
 }
 
 function parseExpires(args: Args): number | undefined {
@@ -311,6 +325,9 @@ async function presignS3Command(uri: string, args: Args, env: Env, home: string)
       region: conf.region,
       endpoint: conf.endpoint,
       forcePathStyle: conf.pathStyle ? true : undefined,
+      accelerate: conf.accelerate,
+      dualStack: conf.dualStack,
+      fips: conf.fips,
       responseOverrides: disposition === undefined ? undefined : { contentDisposition: disposition },
     },
     { credentials: conf.credentials, method: flag(args, 'method'), headers: parseHeaders(args), expiresIn: parseExpires(args) },

@@ -10,6 +10,12 @@ export const MAX_EXPIRES = 604800
 /** @internal The payload hash of a request whose body is not signed: S3's, for presigned URLs. */
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
 
+/** @internal The query parameter of a session token. */
+export const SECURITY_TOKEN = 'X-Amz-Security-Token'
+
+/** @internal S3 Express One Zone's query parameter for the token of a CreateSession session. */
+export const S3_SESSION_TOKEN = 'X-Amz-S3session-Token'
+
 /** @internal The signing parameters of a presigned URL, in the order AWS's reference suite writes them. */
 export const AUTH_PARAMS = [
   'X-Amz-Algorithm',
@@ -17,7 +23,8 @@ export const AUTH_PARAMS = [
   'X-Amz-Date',
   'X-Amz-SignedHeaders',
   'X-Amz-Expires',
-  'X-Amz-Security-Token',
+  SECURITY_TOKEN,
+  S3_SESSION_TOKEN,
   'X-Amz-Region-Set',
   'X-Amz-Signature',
 ] as const

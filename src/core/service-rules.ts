@@ -1,4 +1,4 @@
-import { UNSIGNED_PAYLOAD } from './constants.js'
+import { S3_SESSION_TOKEN, SECURITY_TOKEN, UNSIGNED_PAYLOAD } from './constants.js'
 
 /** @internal How a service signs: the one place that tells S3's rules from everyone else's. */
 export interface ServiceRules {
@@ -10,18 +10,23 @@ export interface ServiceRules {
   readonly payloadHash: string | undefined
   /** Refuse a path with `.`/`..` segments: URL parsers remove them, so no signature over one can match (S3). */
   readonly refuseDotSegments: boolean
+  /** The query parameter that carries the session token: `X-Amz-Security-Token`, or S3 Express's `X-Amz-S3session-Token`. */
+  readonly tokenParam: string
 }
 
-const S3: ServiceRules = { normalizePath: false, doubleEncodePath: false, payloadHash: UNSIGNED_PAYLOAD, refuseDotSegments: true }
-const OTHER: ServiceRules = { normalizePath: true, doubleEncodePath: true, payloadHash: undefined, refuseDotSegments: false }
+const S3: ServiceRules = { normalizePath: false, doubleEncodePath: false, payloadHash: UNSIGNED_PAYLOAD, refuseDotSegments: true, tokenParam: SECURITY_TOKEN }
+/** S3 Express One Zone (directory buckets): S3's rules, with the CreateSession token in its own parameter. */
+const S3_EXPRESS: ServiceRules = { ...S3, tokenParam: S3_SESSION_TOKEN }
+const OTHER: ServiceRules = { normalizePath: true, doubleEncodePath: true, payloadHash: undefined, refuseDotSegments: false, tokenParam: SECURITY_TOKEN }
 
 /**
- * The names S3 signs under (botocore's endpoint ruleset): `s3`, Object Lambda access points and Outposts. All of
- * them follow S3's rules; signed with another service's rules, their URLs would be silently wrong.
+ * The names S3 signs under (botocore's endpoint ruleset): `s3`, Object Lambda access points and Outposts, and
+ * `s3express` for directory buckets. All of them follow S3's rules; signed with another service's rules, their URLs
+ * would be silently wrong.
  */
 const S3_SIGNING_NAMES: ReadonlySet<string> = /* @__PURE__ */ new Set(['s3', 's3-object-lambda', 's3-outposts'])
 
 /** @internal The rules of the service of a credential scope, used by signing and verifying alike. */
 export function serviceRules(service: string): ServiceRules {
-  return S3_SIGNING_NAMES.has(service) ? S3 : OTHER
+  return service === 's3express' ? S3_EXPRESS : S3_SIGNING_NAMES.has(service) ? S3 : OTHER
 }

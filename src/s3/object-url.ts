@@ -5,8 +5,11 @@ import type { DateInput } from '../core/time.js'
 import { uriEncode } from '../core/uri-encode.js'
 import { checkBoolean } from '../core/validate.js'
 import { presignDetailed, type PresignResult } from '../sign/presign.js'
+import { presignV4aDetailed } from '../sign/sigv4a.js'
 import { accessPointArn } from './arn.js'
+import { directoryBucketHost, isDirectoryBucket } from './directory-bucket.js'
 import { checkKeySegments } from './keys.js'
+import { checkVariants, partitionOf } from './partitions.js'
 
 /** Where an S3 object lives. */
 export interface S3Location {
@@ -48,9 +51,6 @@ export interface S3Location {
   /** The FIPS endpoint `s3-fips.REGION.amazonaws.com` (with `dualStack`: `s3-fips.dualstack.REGION…`), in the Regions that have one. */
   readonly fips?: boolean | undefined
 }
-
-/** The Regions where S3 has FIPS endpoints (AWS's FIPS endpoint list). */
-const FIPS_REGIONS: ReadonlySet<string> = /* @__PURE__ */ new Set(['us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'ca-west-1', 'us-gov-east-1', 'us-gov-west-1'])
 
 /** Response headers S3 sets on a GET through a presigned URL (`response-content-type` …). */
 export interface S3ResponseOverrides {
@@ -116,24 +116,39 @@ interface Endpoint {
   readonly ipHost: boolean
 }
 
-/** The AWS endpoint of a location: Regional, dual-stack, FIPS, accelerated, or a combination S3 has. */
+/** The endpoint switches of a location, type-checked. */
+function switchesOf(location: S3Location): { accelerate: boolean; dualStack: boolean; fips: boolean } {
+  return {
+    accelerate: checkBoolean(location.accelerate, 'location.accelerate', false),
+    dualStack: checkBoolean(location.dualStack, 'location.dualStack', false),
+    fips: checkBoolean(location.fips, 'location.fips', false),
+  }
+}
+
+/** The AWS endpoint of a location: Regional, dual-stack, FIPS, accelerated, or a combination S3 has, in the region's partition. */
 function awsEndpoint(location: S3Location, region: string): Endpoint & { readonly accelerate: boolean } {
-  const accelerate = checkBoolean(location.accelerate, 'location.accelerate', false)
-  const dualStack = checkBoolean(location.dualStack, 'location.dualStack', false)
-  const fips = checkBoolean(location.fips, 'location.fips', false)
-  const suffix = region.startsWith('cn-') ? '.amazonaws.com.cn' : '.amazonaws.com'
+  const { accelerate, dualStack, fips } = switchesOf(location)
+  const partition = partitionOf(region)
+  const suffix = '.' + partition.suffix
   let host: string
   if (accelerate) {
     if (fips) throw new PresignError('InvalidOption', 'location.accelerate', 'cannot be combined with fips: S3 Transfer Acceleration has no FIPS endpoint')
-    if (suffix !== '.amazonaws.com') throw new PresignError('InvalidOption', 'location.accelerate', `is not available in ${region}: S3 Transfer Acceleration has no endpoint in the China Regions`)
+    if (!partition.accelerate) {
+      throw new PresignError('InvalidOption', 'location.accelerate', `is not available in ${region}: S3 Transfer Acceleration exists only in the aws partition`)
+    }
     host = 's3-accelerate' + (dualStack ? '.dualstack' : '') + suffix
   } else {
-    if (fips && !FIPS_REGIONS.has(region)) {
-      throw new PresignError('InvalidOption', 'location.fips', `is not available in ${region}: S3 has FIPS endpoints in ${[...FIPS_REGIONS].join(', ')}`)
-    }
+    checkVariants(partition, region, { dualStack, fips })
     host = (fips ? 's3-fips.' : 's3.') + (dualStack ? 'dualstack.' : '') + region + suffix
   }
   return { scheme: 'https', host, prefix: '', aws: true, ipHost: false, accelerate }
+}
+
+/** The zonal endpoint of a directory bucket, which takes virtual-hosted requests only. */
+function directoryEndpoint(location: S3Location, bucket: string, region: string): Endpoint & { readonly accelerate: boolean } {
+  const host = directoryBucketHost(bucket, region, switchesOf(location))
+  if (location.forcePathStyle === true) throw new PresignError('InvalidOption', 'location.forcePathStyle', 'must be omitted or false: directory buckets take virtual-hosted requests only')
+  return { scheme: 'https', host, prefix: '', aws: true, ipHost: false, accelerate: false }
 }
 
 /** A location that names an endpoint takes none of the AWS endpoint switches. */
@@ -207,15 +222,25 @@ export function s3ObjectUrl(location: S3Location): string {
   return s3Address(location).url
 }
 
+/** @internal Where a request to a location goes, and how S3 signs it. */
+export interface S3Address {
+  readonly url: string
+  /** `s3`, `s3-object-lambda`, `s3-outposts` or `s3express` (directory buckets). */
+  readonly signingName: string
+  /** A Multi-Region Access Point: signed with SigV4a for every region. */
+  readonly multiRegion: boolean
+}
+
 /**
- * @internal The URL of a location and the name S3 signs requests to it under. `subresources` (encoded, `name` or
+ * @internal The URL of a location and how S3 signs requests to it. `subresources` (encoded, `name` or
  * `name=value`, e.g. `uploads` or `uploadId=…`) come first in the query, as S3's API puts them.
  */
-export function s3Address(location: S3Location, subresources: readonly string[] = []): { url: string; signingName: string } {
+export function s3Address(location: S3Location, subresources: readonly string[] = []): S3Address {
   if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   const { bucket } = location
   if (typeof bucket === 'string' && bucket.startsWith('arn:')) return arnAddress(location, bucket, subresources)
-  return { url: bucketUrl(location, subresources), signingName: 's3' }
+  const url = bucketUrl(location, subresources)
+  return { url, signingName: isDirectoryBucket(bucket) ? 's3express' : 's3', multiRegion: false }
 }
 
 /** @internal The URL of an object in a bucket (a name, not an ARN): virtual-hosted or path style. */
@@ -236,7 +261,8 @@ export function bucketUrl(location: S3Location, subresources: readonly string[] 
   const encodedKey = uriEncode(key, true, 'location.key')
 
   if (location.endpoint !== undefined) checkNoSwitches(location, 'with a custom endpoint (name the endpoint itself)')
-  const { scheme, host, prefix, aws, ipHost, accelerate } = location.endpoint === undefined ? awsEndpoint(location, region) : { ...customEndpoint(location.endpoint), accelerate: false }
+  const { scheme, host, prefix, aws, ipHost, accelerate } =
+    location.endpoint !== undefined ? { ...customEndpoint(location.endpoint), accelerate: false } : isDirectoryBucket(bucket) ? directoryEndpoint(location, bucket, region) : awsEndpoint(location, region)
   const virtual = !checkBoolean(location.forcePathStyle, 'location.forcePathStyle', !(aws && isDnsCompatible(bucket, scheme === 'https')))
   if (accelerate && (!virtual || !isDnsCompatible(bucket, true))) {
     throw new PresignError('InvalidOption', 'location.accelerate', 'needs a virtual-hosted bucket: a DNS-compatible name without dots, and no forcePathStyle')
@@ -258,20 +284,22 @@ export function bucketUrl(location: S3Location, subresources: readonly string[] 
   return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
 }
 
-/** An access point ARN's URL: its own host, the key as the path, and its signing name. */
-function arnAddress(location: S3Location, arn: string, subresources: readonly string[]): { url: string; signingName: string } {
+/** An access point ARN's URL: its own host, the key as the path, and how S3 signs requests to it. */
+function arnAddress(location: S3Location, arn: string, subresources: readonly string[]): S3Address {
   const { region } = location
   if (typeof region !== 'string') fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1"', region)
   if (location.endpoint !== undefined || location.forcePathStyle !== undefined) {
     throw new PresignError('InvalidOption', location.endpoint !== undefined ? 'location.endpoint' : 'location.forcePathStyle', 'must be omitted with an access point ARN, which has its own host')
   }
-  checkNoSwitches(location, 'with an access point ARN (accelerate does not apply to access points; their dual-stack and FIPS hosts are not supported yet)')
+  const { accelerate, dualStack, fips } = switchesOf(location)
+  if (accelerate) throw new PresignError('InvalidOption', 'location.accelerate', 'must be omitted with an access point ARN: access points have no Transfer Acceleration')
   const key = location.key ?? ''
   if (typeof key !== 'string') fail('InvalidKey', 'location.key', 'must be a string', key)
   checkKeySegments(key, 'location.key')
-  const ap = accessPointArn(arn, region)
+  const ap = accessPointArn(arn, region, { dualStack, fips })
   const params = subresources.concat(queryParams(location))
-  return { url: 'https://' + ap.host + '/' + uriEncode(key, true, 'location.key') + (params.length ? '?' + params.join('&') : ''), signingName: ap.signingName }
+  const url = 'https://' + ap.host + '/' + uriEncode(key, true, 'location.key') + (params.length ? '?' + params.join('&') : '')
+  return { url, signingName: ap.signingName, multiRegion: ap.multiRegion }
 }
 
 /**
@@ -301,16 +329,23 @@ export function presignS3Request(location: S3Location, options: PresignS3Options
     fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
   }
   const address = s3Address(location, subresources)
-  return presignDetailed(
-    { method: options.method, url: address.url, headers: options.headers },
-    {
-      credentials: options.credentials,
-      region: location.region,
-      service: address.signingName,
-      expiresIn: options.expiresIn,
-      signingDate: options.signingDate,
-      cacheWindow: options.cacheWindow,
-      payloadHash: options.payloadHash,
-    },
-  )
+  const request = { method: options.method, url: address.url, headers: options.headers }
+  const signing = {
+    credentials: options.credentials,
+    service: address.signingName,
+    expiresIn: options.expiresIn,
+    signingDate: options.signingDate,
+    cacheWindow: options.cacheWindow,
+    payloadHash: options.payloadHash,
+  }
+  if (address.signingName === 's3express' && !(options.credentials as Partial<Credentials> | null | undefined)?.sessionToken) {
+    throw new PresignError(
+      'InvalidCredentials',
+      'options.credentials.sessionToken',
+      'is required for a directory bucket: sign with the session credentials S3 Express CreateSession returned for this bucket ({ accessKeyId, secretAccessKey, sessionToken })',
+    )
+  }
+  // A Multi-Region Access Point: SigV4a, valid in every region (botocore's X-Amz-Region-Set=*).
+  if (address.multiRegion) return presignV4aDetailed(request, { ...signing, regionSet: '*' })
+  return presignDetailed(request, { ...signing, region: location.region })
 }

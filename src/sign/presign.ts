@@ -106,6 +106,8 @@ export interface Prepared {
   readonly secretAccessKey: string
   readonly sessionToken: string | undefined
   readonly signSessionToken: boolean
+  /** The parameter of the session token (the service's rule). */
+  readonly tokenParam: string
   readonly region: string
   readonly service: string
   readonly expiresIn: number
@@ -155,6 +157,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
     secretAccessKey: creds.secretAccessKey,
     sessionToken: creds.sessionToken,
     signSessionToken,
+    tokenParam: rules.tokenParam,
     region,
     service,
     expiresIn,
@@ -250,7 +253,7 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
   // Our signed parameters, in sorted order (no name is a prefix of another).
   const ours: [string, string][] = [['X-Amz-Algorithm', algorithm], ['X-Amz-Credential', s.credential], ['X-Amz-Date', p.amzDate], ['X-Amz-Expires', expires]]
   if (v4a) ours.push(['X-Amz-Region-Set', regionSet])
-  if (s.token !== undefined && p.signSessionToken) ours.push(['X-Amz-Security-Token', s.token])
+  if (s.token !== undefined && p.signSessionToken) ours.push([p.tokenParam, s.token])
   ours.push(['X-Amz-SignedHeaders', headerList])
   let canonicalQuery = ''
   if (p.query.length) canonicalQuery = joinCanonicalQuery(p.query.concat(ours.map(([key, value]) => ({ key, value, hasEquals: true }))))
@@ -260,7 +263,7 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
   let url = p.origin + p.wirePath + '?'
   for (const q of p.query) url += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
   url += 'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + s.credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-SignedHeaders=' + headerList +
-    '&X-Amz-Expires=' + expires + (s.token === undefined ? '' : '&X-Amz-Security-Token=' + s.token) + (v4a ? '&X-Amz-Region-Set=' + regionSet : '')
+    '&X-Amz-Expires=' + expires + (s.token === undefined ? '' : '&' + p.tokenParam + '=' + s.token) + (v4a ? '&X-Amz-Region-Set=' + regionSet : '')
   return { canonicalRequest: creq, credentialScope: s.scope, signedHeaders, unsignedUrl: url }
 }
 

@@ -210,7 +210,7 @@ export async function verifyPresigned(request: VerifyRequest, options: VerifyOpt
 
   const creds = await lookUp(settings.lookup, scope.accessKeyId)
   if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
-  const token = auth.get('X-Amz-Security-Token')
+  const token = auth.get(serviceRules(scope.service).tokenParam)
   if (creds.sessionToken && creds.sessionToken !== token) {
     return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
   }
@@ -412,7 +412,7 @@ async function serverCanonicalRequest(
     if (body === undefined || body.length === 0) payloadHash = EMPTY_SHA256
     else payloadHash = await sha256Hex(typeof body === 'string' ? utf8(body) : new Uint8Array(body))
   }
-  const signedParams = target.params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== 'X-Amz-Security-Token'))
+  const signedParams = target.params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== rules.tokenParam))
   const formatted = formatCanonicalHeaders(signed)
   let uri: string
   try {

@@ -158,6 +158,32 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(run(['s3://arn:aws:s3:us-east-1:123456789012:accesspoint/my-ap'], { ...ENV_KEYS, AWS_REGION: 'us-east-1' }).code).toBe(2)
   })
 
+  test('--accelerate, --dual-stack, --fips, their environment and profile forms; Multi-Region ARNs; directory buckets', async () => {
+    const base = (args: string[], env: Record<string, string> = {}) => {
+      const r = run(args, { ...ENV_KEYS, AWS_REGION: 'us-west-2', ...env })
+      expect(r.code, r.err).toBe(0)
+      return r.out.split('?')[0]
+    }
+    expect(base(['s3://my-bucket/k', '--accelerate'])).toBe('https://my-bucket.s3-accelerate.amazonaws.com/k')
+    expect(base(['s3://my-bucket/k', '--accelerate', '--dual-stack'])).toBe('https://my-bucket.s3-accelerate.dualstack.amazonaws.com/k')
+    expect(base(['s3://my-bucket/k', '--fips', '--dual-stack'])).toBe('https://my-bucket.s3-fips.dualstack.us-west-2.amazonaws.com/k')
+    expect(base(['s3://my-bucket/k'], { AWS_USE_FIPS_ENDPOINT: 'true', AWS_USE_DUALSTACK_ENDPOINT: 'true' })).toBe('https://my-bucket.s3-fips.dualstack.us-west-2.amazonaws.com/k')
+    const config = join(home, 'switch-config')
+    writeFileSync(config, '[default]\nuse_fips_endpoint = true\ns3 =\n  use_accelerate_endpoint = false\n  use_dualstack_endpoint = true\n')
+    expect(base(['s3://my-bucket/k'], { AWS_CONFIG_FILE: config })).toBe('https://my-bucket.s3-fips.dualstack.us-west-2.amazonaws.com/k')
+    expect(base(['s3://arn:aws:s3:us-west-2:123456789012:accesspoint/ap/k', '--fips'])).toBe('https://ap-123456789012.s3-accesspoint-fips.us-west-2.amazonaws.com/k')
+    const mrap = run(['s3://arn:aws:s3::123456789012:accesspoint/abc.mrap/a b'], { ...ENV_KEYS, AWS_REGION: 'us-west-2' })
+    expect(mrap.out.split('?')[0]).toBe('https://abc.mrap.accesspoint.s3-global.amazonaws.com/a%20b')
+    expect([q(mrap.out, 'X-Amz-Algorithm'), q(mrap.out, 'X-Amz-Region-Set')]).toEqual(['AWS4-ECDSA-P256-SHA256', '*'])
+    const express = run(['s3://b--usw2-az1--x-s3/k'], { ...ENV_KEYS, AWS_SESSION_TOKEN: 'session-token', AWS_REGION: 'us-west-2' })
+    expect(express.out.split('?')[0]).toBe('https://b--usw2-az1--x-s3.s3express-usw2-az1.us-west-2.amazonaws.com/k')
+    expect(q(express.out, 'X-Amz-S3session-Token')).toBe('session-token')
+    const refused = run(['s3://my-bucket/k', '--accelerate', '--fips'], { ...ENV_KEYS, AWS_REGION: 'us-west-2' })
+    expect([refused.code, refused.err]).toEqual([2, expect.stringContaining('location.accelerate: cannot be combined with fips')])
+    const noSession = run(['s3://b--usw2-az1--x-s3/k'], { ...ENV_KEYS, AWS_REGION: 'us-west-2' })
+    expect([noSession.code, noSession.err]).toEqual([2, expect.stringContaining('CreateSession')])
+  })
+
   test('url: any service, --header, botocore agrees', async () => {
     const r = run(['url', 'https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15', '--service', 'sts', '--region', 'us-east-1'], ENV_KEYS)
     expect(r.code).toBe(0)
