@@ -14,9 +14,11 @@ import { checkVariants, partitionOf } from './partitions.js'
 /** Where an S3 object lives. */
 export interface S3Location {
   /**
-   * Bucket name, or an access point ARN: `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME`, an Object Lambda access
-   * point (`arn:aws:s3-object-lambda:…:accesspoint/NAME`) or an Outposts one
-   * (`arn:aws:s3-outposts:…:outpost/OP-ID/accesspoint/NAME`). An ARN's region must be `region`.
+   * Bucket name, a directory bucket (`BASE--ZONE-ID--x-s3`, signed as `s3express` with CreateSession credentials),
+   * or an access point ARN: `arn:aws:s3:REGION:ACCOUNT:accesspoint/NAME`, an Object Lambda access point
+   * (`arn:aws:s3-object-lambda:…:accesspoint/NAME`), an Outposts one (`arn:aws:s3-outposts:…:outpost/OP-ID/accesspoint/NAME`)
+   * or a Multi-Region one (`arn:aws:s3::ACCOUNT:accesspoint/ALIAS`, signed with SigV4a). A Regional ARN's region must
+   * be `region`.
    */
   readonly bucket: string
   /** Object key, unencoded (e.g. `photos/a b.jpg`). Omit or `''` for the bucket itself. */
@@ -46,9 +48,9 @@ export interface S3Location {
    * DNS-compatible bucket name without dots, and no endpoint, path style, FIPS or ARN.
    */
   readonly accelerate?: boolean | undefined
-  /** The dual-stack (IPv4 and IPv6) endpoint: `s3.dualstack.REGION.amazonaws.com` (with `accelerate`: `s3-accelerate.dualstack.amazonaws.com`). */
+  /** The dual-stack (IPv4 and IPv6) endpoint: `s3.dualstack.REGION.amazonaws.com` (with `accelerate`: `s3-accelerate.dualstack.amazonaws.com`); access points and directory buckets have theirs. */
   readonly dualStack?: boolean | undefined
-  /** The FIPS endpoint `s3-fips.REGION.amazonaws.com` (with `dualStack`: `s3-fips.dualstack.REGION…`), in the Regions that have one. */
+  /** The FIPS endpoint `s3-fips.REGION.amazonaws.com` (with `dualStack`: `s3-fips.dualstack.REGION…`), in the Regions that have one; access points and directory buckets have theirs. */
   readonly fips?: boolean | undefined
 }
 

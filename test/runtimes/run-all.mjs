@@ -22,7 +22,7 @@ if (!existsSync(distEsm) || !existsSync(distCjs)) {
 }
 const { file: data, data: cases } = prepareData()
 console.log(
-  `test:runtimes: ${cases.total} cases per runtime (${cases.crt.length} crt/v4, ${cases.v4a.length} crt/v4a, ${cases.botocore.length} botocore, ${cases.s3.length} S3 client, ${cases.signingNames.length} S3 signing names, ${cases.endpoints.length} S3 endpoints)`,
+  `test:runtimes: ${cases.total} cases per runtime (${cases.crt.length} crt/v4, ${cases.v4a.length} crt/v4a, ${cases.botocore.length} botocore, ${cases.s3.length} S3 client, ${cases.signingNames.length} S3 signing names, ${cases.endpoints.length} S3 endpoints, ${cases.addresses.length} S3 addresses)`,
 )
 
 const denoEnv = { DENO_DIR: join(outDir, 'deno-dir'), DENO_NO_UPDATE_CHECK: '1', NO_COLOR: '1' }

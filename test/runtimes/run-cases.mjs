@@ -167,6 +167,19 @@ async function endpointCase(lib, c) {
   check('signature', r.signature, c.expected.signature)
 }
 
+/** An S3 address case: SigV4 ones as endpoint cases; Multi-Region ones (SigV4a) verify, with botocore's URL too. */
+async function addressCase(lib, c) {
+  if (c.expected.signature !== undefined) return endpointCase(lib, c)
+  const url = await lib.presignS3(c.location, { credentials: c.credentials, method: c.method, expiresIn: c.expiresIn, signingDate: c.signingDate })
+  const unsigned = (u) => u.split(/[?&]/).filter((p) => !p.startsWith('X-Amz-Signature=')).sort().join('&')
+  check('url without its signature', unsigned(url), unsigned(c.expected.url))
+  const lookup = (id) => (id === c.credentials.accessKeyId ? c.credentials : undefined)
+  for (const u of [url, c.expected.url]) {
+    const v = await lib.verifyPresigned({ method: c.method, url: u }, { credentials: lookup, service: 's3', region: c.location.region, now: Date.parse(c.signingDate) })
+    check('verifies', v.ok, true)
+  }
+}
+
 /**
  * Run every case of `data` against `lib`.
  * @returns {Promise<{ passed: number, failed: number, total: number, suites: Record<string, { passed: number, failed: number }>, failures: Array<{ suite: string, name: string, message: string }> }>}
@@ -179,6 +192,7 @@ export async function runCases(lib, data) {
     ['v4a', data.v4a ?? [], v4aCase],
     ['signingNames', data.signingNames ?? [], signingNameCase],
     ['endpoints', data.endpoints ?? [], endpointCase],
+    ['addresses', data.addresses ?? [], addressCase],
   ]
   const out = { passed: 0, failed: 0, total: 0, suites: {}, failures: [] }
   for (const [suite, cases, run] of suites) {
