@@ -15,6 +15,18 @@ export { verifyPresigned } from './verify/verify-presigned.js'
 export { deriveV4aPrivateKey, presignV4a, presignV4aDetailed } from './sign/sigv4a.js'
 export type { PresignV4aOptions } from './sign/sigv4a.js'
 export { presignS3MultiRegion } from './s3/multi-region.js'
+export {
+  presignAbortMultipartUpload,
+  presignCompleteMultipartUpload,
+  presignCreateMultipartUpload,
+  presignListParts,
+  presignMultipartDetailed,
+  presignUploadPart,
+  presignUploadParts,
+} from './s3/multipart.js'
+export type { ListPartsInput, MultipartOperation, PresignedPart, PresignedS3Request, PresignMultipartOptions, UploadIdInput, UploadPartInput, UploadPartsInput } from './s3/multipart.js'
+export { planParts, S3_MULTIPART_LIMITS } from './s3/part-plan.js'
+export type { PartPlan, PartPlanOptions, PlannedPart, S3MultipartLimits } from './s3/part-plan.js'
 export type { S3MultiRegionLocation } from './s3/multi-region.js'
 export type { VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult, VerifySuccess } from './verify/verify-presigned.js'
 export type { CredentialsLookup } from './verify/shared.js'
