@@ -4,8 +4,8 @@
  */
 import { fail } from '../core/errors.js'
 
-const MiB = 1024 * 1024
-const GiB = 1024 * MiB
+// Numeric literals (not 5 * MiB): bundlers drop an unused literal, but keep arithmetic they cannot prove pure.
+const MiB = 1048576
 
 /** S3's multipart upload limits, in bytes and parts. */
 export interface S3MultipartLimits {
@@ -20,15 +20,11 @@ export interface S3MultipartLimits {
 }
 
 /** S3's multipart upload limits (AWS's "Amazon S3 multipart upload limits"). */
-export const S3_MULTIPART_LIMITS: S3MultipartLimits = /* @__PURE__ */ Object.freeze({
-  minPartSize: 5 * MiB,
-  maxPartSize: 5 * GiB,
-  maxParts: 10000,
-  maxObjectSize: 5 * 1024 * GiB,
-})
+export const S3_MULTIPART_LIMITS: S3MultipartLimits = /* @__PURE__ */ Object.freeze({ minPartSize: 5242880, maxPartSize: 5368709120, maxParts: 10000, maxObjectSize: 5497558138880 })
+
 
 /** The default part size, unless more parts than `maxParts` would be needed. */
-const DEFAULT_PART_SIZE = 8 * MiB
+const DEFAULT_PART_SIZE = 8388608
 
 /** Options of {@link planParts}. */
 export interface PartPlanOptions {
