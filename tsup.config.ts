@@ -15,6 +15,18 @@ export default defineConfig([
     treeshake: true,
   },
   {
+    // The browser uploader for multipart uploads (sigv4-presign/upload): its own build, so that neither entry
+    // imports a shared chunk (each dist file stands alone, as the runtime tests and workers load them).
+    entry: { upload: 'src/upload/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: false,
+    sourcemap: false,
+    target: 'es2022',
+    platform: 'neutral',
+    treeshake: true,
+  },
+  {
     // The command line: the only code that may use Node built-ins; never imported by the library.
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],

@@ -25,6 +25,26 @@ export {
   presignUploadParts,
 } from './s3/multipart.js'
 export type { ListPartsInput, MultipartOperation, PresignedPart, PresignedS3Request, PresignMultipartOptions, UploadIdInput, UploadPartInput, UploadPartsInput } from './s3/multipart.js'
+export {
+  completeMultipartUploadXml,
+  MAX_XML_ELEMENTS,
+  MAX_XML_LENGTH,
+  parseCompleteMultipartUpload,
+  parseInitiateMultipartUpload,
+  parseListParts,
+  parseS3Error,
+} from './s3/multipart-xml.js'
+export type {
+  CompletedMultipartUpload,
+  CompletedPart,
+  CompleteMultipartUploadOutcome,
+  FailedMultipartUpload,
+  InitiatedMultipartUpload,
+  ListedPart,
+  ListPartsPage,
+  S3Checksums,
+  S3ErrorBody,
+} from './s3/multipart-xml.js'
 export { planParts, S3_MULTIPART_LIMITS } from './s3/part-plan.js'
 export type { PartPlan, PartPlanOptions, PlannedPart, S3MultipartLimits } from './s3/part-plan.js'
 export type { S3MultiRegionLocation } from './s3/multi-region.js'
