@@ -7,7 +7,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { MAX_EXPIRES } from '../core/constants.js'
 import type { Credentials } from '../core/credentials.js'
-import { presignDetailed, PresignError, type PresignResult, presignS3Detailed, verifyPresigned } from '../index.js'
+import { presignDetailed, PresignError, type PresignResult, type PresignS3Options, presignS3Detailed, type S3ChecksumAlgorithm, verifyPresigned } from '../index.js'
 
 declare const __VERSION__: string | undefined
 
@@ -29,6 +29,9 @@ Options:
   --dual-stack              the IPv4+IPv6 endpoint (or AWS_USE_DUALSTACK_ENDPOINT=true, use_dualstack_endpoint)
   --fips                    the FIPS endpoint (or AWS_USE_FIPS_ENDPOINT=true, use_fips_endpoint)
   --content-type TYPE       sign a Content-Type header (the client must send it)
+  --content-length BYTES    (s3) sign the body's exact size: S3 refuses any other (a PUT that cannot grow)
+  --checksum ALG:BASE64     (s3) sign x-amz-checksum-ALG (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): S3 refuses other bytes
+  --content-md5 BASE64      (s3) sign Content-MD5: S3 refuses other bytes
   --response-content-disposition VALUE   ask S3 to send this Content-Disposition
   --service SERVICE         (url) service of the credential scope, e.g. execute-api, sts
   --header 'Name: value'    (url, explain) a header the client will send; repeatable
@@ -39,7 +42,9 @@ Options:
 
 Credentials, as the AWS CLI resolves them: --profile; AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN;
 AWS_PROFILE; ~/.aws/credentials and ~/.aws/config (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE).
-Static keys only: credential_process, SSO, assumed roles and instance metadata are not supported.`
+Static keys only: credential_process, SSO, assumed roles and instance metadata are not supported. With temporary
+credentials set AWS_CREDENTIAL_EXPIRATION (as \`aws configure export-credentials --format env\` does): a URL cannot
+outlive its credentials, so --expires-in is then shortened to their remaining lifetime, with a warning.`
 
 /** A usage error: one line on stderr, exit code 2. User-controlled text in its message is quoted with JSON.stringify. */
 class UsageError extends Error {}
@@ -60,6 +65,9 @@ const VALUE_FLAGS = new Set([
   'region',
   'endpoint-url',
   'content-type',
+  'content-length',
+  'checksum',
+  'content-md5',
   'response-content-disposition',
   'service',
   'header',
@@ -228,7 +236,12 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
   let credentials: Credentials | undefined
   // An explicit --profile overrides the environment's keys, as in the AWS CLI.
   if (explicitProfile === undefined && env['AWS_ACCESS_KEY_ID'] && env['AWS_SECRET_ACCESS_KEY']) {
-    credentials = { accessKeyId: env['AWS_ACCESS_KEY_ID'], secretAccessKey: env['AWS_SECRET_ACCESS_KEY'], sessionToken: env['AWS_SESSION_TOKEN'] || undefined }
+    credentials = {
+      accessKeyId: env['AWS_ACCESS_KEY_ID'],
+      secretAccessKey: env['AWS_SECRET_ACCESS_KEY'],
+      sessionToken: env['AWS_SESSION_TOKEN'] || undefined,
+      expiration: credentialExpiration(env['AWS_CREDENTIAL_EXPIRATION']),
+    }
   } else {
     for (const source of [fromCredentials, fromConfig]) {
       const id = source?.get('aws_access_key_id')
@@ -260,6 +273,37 @@ function resolveConfig(args: Args, env: Env, home: string, needCredentials = tru
   const dualStack = on('dual-stack', 'AWS_USE_DUALSTACK_ENDPOINT', 'use_dualstack_endpoint', 's3.use_dualstack_endpoint')
   const fips = on('fips', 'AWS_USE_FIPS_ENDPOINT', 'use_fips_endpoint')
   return credentials ? { credentials, region, endpoint, pathStyle, accelerate, dualStack, fips } : undefined
+}
+
+/** `AWS_CREDENTIAL_EXPIRATION` (ISO 8601, as `aws configure export-credentials` writes it). */
+function credentialExpiration(text: string | undefined): Date | undefined {
+  if (!text) return undefined
+  const date = new Date(text)
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(date.getTime())) {
+    throw new UsageError(`AWS_CREDENTIAL_EXPIRATION must be an ISO 8601 date-time such as 2026-12-01T18:00:00Z, got ${JSON.stringify(text)}`)
+  }
+  return date
+}
+
+/** `--content-length`, `--checksum ALG:VALUE` and `--content-md5`: what a PUT URL binds the body to. */
+function parseBindings(args: Args): Pick<PresignS3Options, 'contentLength' | 'checksum' | 'contentMD5'> {
+  const length = flag(args, 'content-length')
+  if (length !== undefined && !/^\d{1,16}$/.test(length)) throw new UsageError(`--content-length must be a whole number of bytes, got ${JSON.stringify(length)}`)
+  const checksum = flag(args, 'checksum')
+  const i = checksum?.indexOf(':') ?? -1
+  if (checksum !== undefined && i <= 0) throw new UsageError(`--checksum must look like ALGORITHM:BASE64, e.g. CRC32:y/Q5Jg==, got ${JSON.stringify(checksum)}`)
+  return {
+    contentLength: length === undefined ? undefined : Number(length),
+    checksum: checksum === undefined ? undefined : { algorithm: checksum.slice(0, i).toUpperCase() as S3ChecksumAlgorithm, value: checksum.slice(i + 1) },
+    contentMD5: flag(args, 'content-md5'),
+  }
+}
+
+/** A warning when the credentials' expiry shortened the URL's lifetime. */
+function clampWarning(result: PresignResult, requested: number | undefined): string | undefined {
+  const effective = Math.round((result.expiresAt.getTime() - result.signedAt.getTime()) / 1000)
+  if (effective >= (requested ?? 3600)) return undefined
+  return `warning: the URL expires at ${result.expiresAt.toISOString()}, after ${effective} s instead of ${requested ?? 3600}: the credentials expire then (AWS_CREDENTIAL_EXPIRATION); sign with longer-lived credentials for a longer URL`
 }
 
 function parseExpires(args: Args): number | undefined {
@@ -312,12 +356,13 @@ function parseS3Uri(uri: string): { bucket: string; key: string } | undefined {
   return parts[0] && parts.length > bucketParts && key ? { bucket: parts.slice(0, bucketParts).join('/'), key } : undefined
 }
 
-async function presignS3Command(uri: string, args: Args, env: Env, home: string): Promise<string> {
+async function presignS3Command(uri: string, args: Args, env: Env, home: string, warn: (s: string) => void): Promise<string> {
   const m = parseS3Uri(uri)
   if (!m) throw new UsageError(`${JSON.stringify(uri)} is not an S3 object URI; write s3://BUCKET/KEY or s3://ACCESS-POINT-ARN/KEY (the key may contain "/")`)
   const conf = resolveConfig(args, env, home)!
   if (!conf.region) throw new UsageError('no region; pass --region REGION or set AWS_REGION (or region in ~/.aws/config)')
   const disposition = flag(args, 'response-content-disposition')
+  const expiresIn = parseExpires(args)
   const result = await presignS3Detailed(
     {
       bucket: m.bucket,
@@ -330,21 +375,23 @@ async function presignS3Command(uri: string, args: Args, env: Env, home: string)
       fips: conf.fips,
       responseOverrides: disposition === undefined ? undefined : { contentDisposition: disposition },
     },
-    { credentials: conf.credentials, method: flag(args, 'method'), headers: parseHeaders(args), expiresIn: parseExpires(args) },
+    { credentials: conf.credentials, method: flag(args, 'method'), headers: parseHeaders(args), expiresIn, ...parseBindings(args) },
   )
+  const warning = clampWarning(result, expiresIn)
+  if (warning) warn(warning)
   return output(result, args.flags.has('json'))
 }
 
-async function presignUrlCommand(url: string | undefined, args: Args, env: Env, home: string): Promise<string> {
+async function presignUrlCommand(url: string | undefined, args: Args, env: Env, home: string, warn: (s: string) => void): Promise<string> {
   if (!url) throw new UsageError('url needs a URL: sigv4-presign url https://... --service SERVICE --region REGION')
   const service = flag(args, 'service')
   if (!service) throw new UsageError('url needs --service (e.g. s3, execute-api, sts)')
   const conf = resolveConfig(args, env, home)!
   if (!conf.region) throw new UsageError('no region; pass --region REGION or set AWS_REGION')
-  const result = await presignDetailed(
-    { method: flag(args, 'method'), url, headers: parseHeaders(args) },
-    { credentials: conf.credentials, region: conf.region, service, expiresIn: parseExpires(args) },
-  )
+  const expiresIn = parseExpires(args)
+  const result = await presignDetailed({ method: flag(args, 'method'), url, headers: parseHeaders(args) }, { credentials: conf.credentials, region: conf.region, service, expiresIn })
+  const warning = clampWarning(result, expiresIn)
+  if (warning) warn(warning)
   return output(result, args.flags.has('json'))
 }
 
@@ -418,10 +465,11 @@ async function run(argv: readonly string[], env: Env, io: { out: (s: string) => 
       return 0
     }
     const [first, second] = args.positional
+    const warn = (s: string): void => io.err(`sigv4-presign: ${oneLine(s)}`)
     if (first === undefined) throw new UsageError('nothing to do; try: sigv4-presign s3://BUCKET/KEY --expires-in 60 (see --help)')
-    if (first === 'url') io.out(await presignUrlCommand(second, args, env, home))
+    if (first === 'url') io.out(await presignUrlCommand(second, args, env, home, warn))
     else if (first === 'explain') io.out(await explainCommand(second, args, env, home, now))
-    else if (first.startsWith('s3://')) io.out(await presignS3Command(first, args, env, home))
+    else if (first.startsWith('s3://')) io.out(await presignS3Command(first, args, env, home, warn))
     else throw new UsageError(`unknown command ${JSON.stringify(first)}; expected s3://BUCKET/KEY, url or explain (see --help)`)
     return 0
   } catch (e) {

@@ -1,4 +1,5 @@
 import { fail } from './errors.js'
+import { toEpochMs } from './time.js'
 import { LONE_SURROGATE } from './utf8.js'
 
 /** AWS credentials. Only `accessKeyId` ever appears in a URL; the secret never leaves the signer. */
@@ -9,10 +10,21 @@ export interface Credentials {
   readonly secretAccessKey: string
   /** Session token of temporary credentials (STS, SSO, roles). Empty or absent means none. */
   readonly sessionToken?: string | undefined
+  /**
+   * When temporary credentials expire, as credential providers return it (the AWS SDKs' `AwsCredentialIdentity`). A
+   * URL signed with them stops working then, whatever its `X-Amz-Expires`: signers clamp the lifetime to it (or
+   * refuse, with `credentialExpiry: 'error'`).
+   */
+  readonly expiration?: Date | undefined
+}
+
+/** @internal Credentials validated, with their expiry in epoch ms (`undefined`: none given). */
+export interface CheckedCredentials extends Credentials {
+  readonly expiresAtMs: number | undefined
 }
 
 /** @internal Validate credentials; an empty session token means none. */
-export function checkCredentials(c: Partial<Credentials> | null): Credentials {
+export function checkCredentials(c: Partial<Credentials> | null): CheckedCredentials {
   const field = 'options.credentials'
   if (c === null || typeof c !== 'object') fail('InvalidCredentials', field, 'must be { accessKeyId, secretAccessKey, sessionToken? }', c)
   const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = c
@@ -23,5 +35,8 @@ export function checkCredentials(c: Partial<Credentials> | null): Credentials {
   if (typeof secret !== 'string' || secret === '') fail('InvalidCredentials', field + '.secretAccessKey', 'must be a non-empty string', secret)
   if (LONE_SURROGATE.test(secret)) fail('InvalidCredentials', field + '.secretAccessKey', 'must be well-formed UTF-16 (it has a lone surrogate, which has no UTF-8 form)')
   if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined', token)
-  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token || undefined }
+  const exp = c.expiration
+  if (exp != null && !(exp instanceof Date)) fail('InvalidCredentials', field + '.expiration', 'must be a Date or undefined', exp)
+  const expiresAtMs = exp == null ? undefined : toEpochMs(exp, field + '.expiration')
+  return { accessKeyId: id, secretAccessKey: secret, sessionToken: token || undefined, expiresAtMs }
 }

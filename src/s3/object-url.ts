@@ -8,6 +8,7 @@ import { presignDetailed, type PresignResult } from '../sign/presign.js'
 import { presignV4aDetailed } from '../sign/sigv4a.js'
 import { accessPointArn } from './arn.js'
 import { directoryBucketHost, isDirectoryBucket } from './directory-bucket.js'
+import { type S3BodyBindings, withBindings } from './bindings.js'
 import { checkKeySegments } from './keys.js'
 import { checkVariants, partitionOf } from './partitions.js'
 
@@ -71,7 +72,7 @@ export interface S3ResponseOverrides {
 }
 
 /** Options of {@link presignS3}. */
-export interface PresignS3Options {
+export interface PresignS3Options extends S3BodyBindings {
   /** Who signs. */
   readonly credentials: Credentials
   /** Method the client will use. Default `GET`. */
@@ -86,6 +87,8 @@ export interface PresignS3Options {
   readonly cacheWindow?: number | undefined
   /** Payload hash; default `UNSIGNED-PAYLOAD`. */
   readonly payloadHash?: string | undefined
+  /** When `credentials.expiration` comes first: `'clamp'` (default) or `'error'`; see `PresignOptions.credentialExpiry`. */
+  readonly credentialExpiry?: 'clamp' | 'error' | undefined
 }
 
 const OVERRIDES: ReadonlyArray<readonly [keyof S3ResponseOverrides, string]> = [
@@ -318,7 +321,7 @@ export async function presignS3(location: S3Location, options: PresignS3Options)
 }
 
 /** {@link presignS3} returning every intermediate step (see {@link presignDetailed}). */
-export function presignS3Detailed(location: S3Location, options: PresignS3Options): Promise<PresignResult> {
+export async function presignS3Detailed(location: S3Location, options: PresignS3Options): Promise<PresignResult> {
   return presignS3Request(location, options, [])
 }
 
@@ -331,7 +334,7 @@ export function presignS3Request(location: S3Location, options: PresignS3Options
     fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
   }
   const address = s3Address(location, subresources)
-  const request = { method: options.method, url: address.url, headers: options.headers }
+  const request = { method: options.method, url: address.url, headers: withBindings(options.headers, options) }
   const signing = {
     credentials: options.credentials,
     service: address.signingName,
@@ -339,6 +342,7 @@ export function presignS3Request(location: S3Location, options: PresignS3Options
     signingDate: options.signingDate,
     cacheWindow: options.cacheWindow,
     payloadHash: options.payloadHash,
+    credentialExpiry: options.credentialExpiry,
   }
   if (address.signingName === 's3express' && !(options.credentials as Partial<Credentials> | null | undefined)?.sessionToken) {
     throw new PresignError(

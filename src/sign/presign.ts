@@ -60,6 +60,12 @@ export interface PresignOptions {
   readonly signSessionToken?: boolean | undefined
   /** Remove dot segments and empty segments before signing. Default: `false` for S3 (`s3`, `s3-object-lambda`, `s3-outposts`), `true` otherwise. */
   readonly normalizePath?: boolean | undefined
+  /**
+   * When `credentials.expiration` comes before the URL would expire: `'clamp'` (default) shortens `X-Amz-Expires` to
+   * the credentials' remaining lifetime (see `expiresAt` in the result); `'error'` throws a `PresignError` naming
+   * both times. Credentials that have already expired are always an error.
+   */
+  readonly credentialExpiry?: 'clamp' | 'error' | undefined
   /** Encode the path once more when building the canonical URI. Default: `false` for S3 (`s3`, `s3-object-lambda`, `s3-outposts`), `true` otherwise. */
   readonly doubleEncodePath?: boolean | undefined
 }
@@ -126,7 +132,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const creds = checkCredentials(options.credentials)
   const region = checkName(options.region, 'options.region', 'InvalidRegion', 'us-east-1')
   const service = checkName(options.service, 'options.service', 'InvalidService', 's3')
-  const { expiresIn, signedAtMs } = validity(options)
+  const { expiresIn, signedAtMs } = validity(options, creds.expiresAtMs)
   const amzDate = toAmzDate(signedAtMs)
 
   const method = request.method ?? 'GET'
@@ -169,8 +175,11 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   }
 }
 
-/** `X-Amz-Expires` and the signing time: `expiresIn`, and with `cacheWindow` the time rounded down and the window added. */
-function validity(options: PresignOptions): { expiresIn: number; signedAtMs: number } {
+/**
+ * `X-Amz-Expires` and the signing time: `expiresIn`, with `cacheWindow` the time rounded down and the window added,
+ * and no later than the credentials' expiry (temporary credentials end a URL's life early).
+ */
+function validity(options: PresignOptions, credentialsExpireAtMs: number | undefined): { expiresIn: number; signedAtMs: number } {
   const ttl = checkSeconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
   let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
   let expiresIn = ttl
@@ -179,7 +188,27 @@ function validity(options: PresignOptions): { expiresIn: number; signedAtMs: num
     expiresIn += checkSeconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
     signedAtMs -= signedAtMs % (window * 1000)
   }
+  if (credentialsExpireAtMs !== undefined) expiresIn = withinCredentials(expiresIn, signedAtMs, credentialsExpireAtMs, options.credentialExpiry)
   return { expiresIn, signedAtMs }
+}
+
+/** @internal The lifetime cut to what is left of the credentials' (`'error'`: refused when it would be cut). */
+export function withinCredentials(expiresIn: number, signedAtMs: number, expiresAtMs: number, mode: unknown): number {
+  if (mode !== undefined && mode !== 'clamp' && mode !== 'error') fail('InvalidOption', 'options.credentialExpiry', "must be 'clamp' or 'error'", mode)
+  const left = Math.floor((expiresAtMs - signedAtMs) / 1000)
+  const at = (ms: number): string => new Date(ms).toISOString()
+  if (left < 1) {
+    throw new PresignError('InvalidCredentials', 'options.credentials.expiration', `is ${at(expiresAtMs)}, not after the signing time ${at(signedAtMs)}: the credentials have expired; refresh them`)
+  }
+  if (expiresIn <= left) return expiresIn
+  if (mode === 'error') {
+    throw new PresignError(
+      'InvalidExpiresIn',
+      'options.expiresIn',
+      `is ${expiresIn} s from ${at(signedAtMs)}, past the credentials' expiration ${at(expiresAtMs)} (a URL stops working when its credentials expire); use at most ${left}, refresh the credentials, or set credentialExpiry: 'clamp'`,
+    )
+  }
+  return left
 }
 
 /** The URL as the client will send it: scheme, host (with a non-default port), wire path and query. */

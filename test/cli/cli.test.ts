@@ -184,6 +184,33 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect([noSession.code, noSession.err]).toEqual([2, expect.stringContaining('CreateSession')])
   })
 
+  test('--content-length, --checksum, --content-md5 sign the body; AWS_CREDENTIAL_EXPIRATION shortens the URL with a warning', async () => {
+    const r = run(['s3://b/k', '--method', 'PUT', '--content-length', '9', '--checksum', 'crc32:y/Q5Jg==', '--content-md5', 'JfnnlDI7RTiF9RgfG2JNCw==', '--json'], { ...ENV_KEYS, AWS_REGION: 'us-east-1' })
+    expect(r.code, r.err).toBe(0)
+    const j = JSON.parse(r.out) as { url: string; headers: Record<string, string>; signedHeaders: string[] }
+    expect(j.headers).toEqual({ 'content-length': '9', 'x-amz-checksum-crc32': 'y/Q5Jg==', 'content-md5': 'JfnnlDI7RTiF9RgfG2JNCw==' })
+    expect(j.signedHeaders).toEqual(['content-length', 'content-md5', 'host', 'x-amz-checksum-crc32'])
+    expect(await verifies(j.url, DOC_SECRET, 'PUT', j.headers)).toBe(true)
+    for (const [args, message] of [
+      [['--content-length', '-3'], '--content-length must be a whole number'],
+      [['--checksum', 'y/Q5Jg=='], '--checksum must look like ALGORITHM:BASE64'],
+      [['--checksum', 'crc16:AAAA'], 'options.checksum.algorithm'],
+    ] as const) {
+      const bad = run(['s3://b/k', '--method', 'PUT', ...args], { ...ENV_KEYS, AWS_REGION: 'us-east-1' })
+      expect([bad.code, bad.err]).toEqual([2, expect.stringContaining(message)])
+    }
+    const soon = new Date(Date.now() + 600_000).toISOString()
+    const temp = { ...ENV_KEYS, AWS_SESSION_TOKEN: 'token', AWS_REGION: 'us-east-1', AWS_CREDENTIAL_EXPIRATION: soon }
+    const clamped = run(['s3://b/k', '--expires-in', '3600'], temp)
+    expect(clamped.code, clamped.err).toBe(0)
+    expect(Number(q(clamped.out, 'X-Amz-Expires'))).toBeLessThanOrEqual(600)
+    expect(clamped.err).toMatch(/^sigv4-presign: warning: the URL expires at .* instead of 3600: the credentials expire then/)
+    expect(run(['s3://b/k', '--expires-in', '60'], temp).err).toBe('')
+    const expired = run(['s3://b/k'], { ...temp, AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z' })
+    expect([expired.code, expired.err]).toEqual([2, expect.stringContaining('the credentials have expired')])
+    expect(run(['s3://b/k'], { ...temp, AWS_CREDENTIAL_EXPIRATION: 'tomorrow' }).code).toBe(2)
+  })
+
   test('url: any service, --header, botocore agrees', async () => {
     const r = run(['url', 'https://sts.amazonaws.com/?Action=GetCallerIdentity&Version=2011-06-15', '--service', 'sts', '--region', 'us-east-1'], ENV_KEYS)
     expect(r.code).toBe(0)
