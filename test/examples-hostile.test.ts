@@ -8,7 +8,9 @@
  *   upstream unchecked, anonymous pass-through, hop-by-hop headers, redirects to other schemes, bodies over the cap
  *   and cut short;
  * - examples/upload-download/server.mjs (a child process, as test/e2e/browser-flow.test.ts starts it): hostile JSON,
- *   keys and x-user headers.
+ *   keys and x-user headers; on the multipart routes (/multipart/create|parts|complete|list|abort), keys outside the
+ *   caller's prefix, malformed upload ids, part numbers and batches, markers, and route look-alikes. (That an upload id
+ *   of another user's key addresses no upload is storage's rule: test/e2e/multipart-browser.test.ts shows it on Swift.)
  * The examples import the built package (dist/): run `npm run build` first (npm test does). Servers bind 127.0.0.1,
  * every test is bounded well below vitest's 60 s, and afterAll closes what beforeAll started.
  */
@@ -582,6 +584,155 @@ describe('examples/upload-download/server.mjs under hostile requests', () => {
       const reply = await rawRequest(port, rawHttp(target === '*' ? 'OPTIONS' : 'GET', target, { Host: `127.0.0.1:${port}`, 'x-user': 'alice', Connection: 'close' }), { resolveOnResponse: false })
       expect(reply.status, target).toBe(400)
     }
+    await alive()
+  }, T)
+
+  // The multipart routes. Answers are JSON: { error } on a refusal, else the signed request(s).
+  interface Signed {
+    url: string
+    method: string
+    headers: Record<string, string>
+  }
+  async function multipart(action: string, body: unknown, user?: string): Promise<{ status: number; json: { error?: string; key?: string; request?: Signed } & Partial<Signed> & Array<{ partNumber: number; url: string }> }> {
+    const res = await fetch(`${origin()}/multipart/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(user === '' ? {} : { 'x-user': user ?? 'alice' }) },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    })
+    return { status: res.status, json: await res.json() }
+  }
+  const KEY = 'users/alice/clip.mp4'
+  const ID = 'VXBsb2FkIElEIGZvciBlbHZpbmcncyBteS1tb3ZpZS5tMnRzIHVwbG9hZA'
+  const query = (url: string): URLSearchParams => new URL(url).searchParams
+
+  test('multipart create: the key lands under the caller\'s prefix, the content type is signed and must be video/*; bad keys and types are 400', async () => {
+    const ok = await multipart('create', { key: 'clip.mp4', contentType: 'video/mp4' })
+    expect(ok.status).toBe(200)
+    expect(ok.json.key).toBe(KEY)
+    const request = ok.json.request!
+    expect([request.method, request.headers]).toEqual(['POST', { 'content-type': 'video/mp4' }])
+    expect(new URL(request.url).pathname).toBe('/example-bucket/users/alice/clip.mp4')
+    expect(new URL(request.url).search).toMatch(/^\?uploads=&X-Amz-Algorithm=/)
+    expect(query(request.url).get('X-Amz-SignedHeaders')).toBe('content-type;host')
+    // The key is the user's own even when it names another user's folder; climbing out is the library's 400.
+    expect((await multipart('create', { key: 'users/bob/x.mp4', contentType: 'video/mp4' })).json.key).toBe('users/alice/users/bob/x.mp4')
+    for (const key of ['../bob/x.mp4', 'a/../../bob/x.mp4', '..', './x.mp4']) {
+      const r = await multipart('create', { key, contentType: 'video/mp4' })
+      expect([r.status, r.json.error?.startsWith('location.key: ')], key).toEqual([400, true])
+    }
+    for (const key of [undefined, null, 1, ['clip.mp4'], '', 'x'.repeat(513), 'a\nb.mp4', '${filename}']) {
+      expect((await multipart('create', { key, contentType: 'video/mp4' })).status, JSON.stringify(key)).toBe(400)
+    }
+    const typeError = { status: 400, json: { error: 'contentType must be type/subtype starting with "video/"' } }
+    for (const contentType of [undefined, null, 7, ['video/mp4'], '', 'video', 'video/', 'image/png', 'text/html', 'video/mp4\r\nx-amz-acl: public-read', 'video/mp4; codecs=avc1', ' video/mp4', 'VIDEO/mp4', `video/${'a'.repeat(129)}`]) {
+      expect(await multipart('create', { key: 'clip.mp4', contentType }), JSON.stringify(contentType)).toEqual(typeError)
+    }
+  }, T)
+
+  test('multipart parts/complete/list/abort: only keys under the caller\'s own prefix (403), never a climb (400); bob cannot sign for alice\'s key, even with her upload id', async () => {
+    for (const action of ['parts', 'complete', 'list', 'abort']) {
+      const body = { uploadId: ID, partNumbers: [1] }
+      expect((await multipart(action, { ...body, key: KEY })).status, action).toBe(200)
+      for (const key of ['users/bob/clip.mp4', 'clip.mp4', 'users/alice', 'users/alicebob/clip.mp4', '/users/alice/clip.mp4', 'Users/alice/clip.mp4']) {
+        expect(await multipart(action, { ...body, key }), `${action} ${key}`).toEqual({ status: 403, json: { error: 'not your object: your keys start with users/alice/' } })
+      }
+      expect(await multipart(action, { ...body, key: KEY }, 'bob'), action).toEqual({ status: 403, json: { error: 'not your object: your keys start with users/bob/' } })
+      for (const key of ['users/alice/../bob/clip.mp4', 'users/alice/./clip.mp4', 'users/alice/..']) {
+        const r = await multipart(action, { ...body, key })
+        expect([r.status, r.json.error?.startsWith('location.key: ')], `${action} ${key}`).toEqual([400, true])
+      }
+      for (const key of [undefined, null, 5, [KEY], '', `${KEY}\u0000`]) {
+        expect((await multipart(action, { ...body, key })).status, `${action} ${JSON.stringify(key)}`).toBe(400)
+      }
+      expect((await multipart(action, { ...body, key: KEY }, '')).status).toBe(401)
+      expect((await multipart(action, { ...body, key: KEY }, '__proto__')).status).toBe(401)
+    }
+  }, T)
+
+  test('multipart upload ids: 1..1024 of A-Z a-z 0-9 . _ ~ + / = - (signed percent-encoded); anything else is 400 before signing', async () => {
+    const refused = { status: 400, json: { error: 'uploadId must be 1..1024 of A-Z a-z 0-9 . _ ~ + / = -' } }
+    for (const action of ['parts', 'complete', 'list', 'abort']) {
+      for (const uploadId of [undefined, null, 42, [ID], { id: ID }, true, '', 'x'.repeat(1025), 'a&partNumber=2', 'a b', 'a%20b', 'a\nb', 'a\u0000', 'é', '💥', 'a?b', 'a#b', '\u202eid']) {
+        expect(await multipart(action, { key: KEY, uploadId, partNumbers: [1] }), `${action} ${JSON.stringify(uploadId)?.slice(0, 40)}`).toEqual(refused)
+      }
+    }
+    // Base64 ids (Swift's, or any with + / =) are taken and signed encoded, as S3's query encoding requires.
+    const [part] = (await multipart('parts', { key: KEY, uploadId: 'ab+c/d==', partNumbers: [7] })).json
+    expect(new URL(part!.url).search).toMatch(/^\?partNumber=7&uploadId=ab%2Bc%2Fd%3D%3D&X-Amz-/)
+    expect((await multipart('parts', { key: KEY, uploadId: 'x'.repeat(1024), partNumbers: [1] })).status).toBe(200)
+  }, T)
+
+  test('multipart part numbers: a batch of 1..32 distinct integers in 1..10000, else 400; the URLs sign exactly those parts', async () => {
+    const size = { status: 400, json: { error: 'partNumbers must be an array of 1..32 part numbers' } }
+    const range = { status: 400, json: { error: 'partNumbers must be distinct integers in 1..10000' } }
+    for (const partNumbers of [undefined, null, 1, '1', '1,2', { 0: 1, length: 1 }, [], Array.from({ length: 33 }, (_, i) => i + 1), Array.from({ length: 3000 }, () => 1)]) {
+      expect(await multipart('parts', { key: KEY, uploadId: ID, partNumbers }), JSON.stringify(partNumbers)?.slice(0, 40)).toEqual(size)
+    }
+    for (const partNumbers of [[0], [10001], [-1], [1.5], ['1'], [null], [true], [1, 1], [2, 3, 2], [1e300], [[1]], [{ valueOf: 1 }]]) {
+      expect(await multipart('parts', { key: KEY, uploadId: ID, partNumbers }), JSON.stringify(partNumbers)).toEqual(range)
+    }
+    const ok = await multipart('parts', { key: KEY, uploadId: ID, partNumbers: [3, 1, 10000] })
+    expect(ok.status).toBe(200)
+    expect(ok.json.map((p) => [p.partNumber, query(p.url).get('partNumber'), query(p.url).get('uploadId'), new URL(p.url).pathname])).toEqual([
+      [3, '3', ID, '/example-bucket/users/alice/clip.mp4'],
+      [1, '1', ID, '/example-bucket/users/alice/clip.mp4'],
+      [10000, '10000', ID, '/example-bucket/users/alice/clip.mp4'],
+    ])
+    expect((await multipart('parts', { key: KEY, uploadId: ID, partNumbers: Array.from({ length: 32 }, (_, i) => i + 1) })).json).toHaveLength(32)
+  }, T)
+
+  test('multipart complete, list and abort sign POST, GET and DELETE of ?uploadId=…; the list marker is an integer in 0..10000 or absent', async () => {
+    const signed = async (action: string, extra: object = {}): Promise<Signed> => {
+      const r = await multipart(action, { key: KEY, uploadId: ID, ...extra })
+      expect(r.status, action).toBe(200)
+      return r.json as unknown as Signed
+    }
+    const complete = await signed('complete')
+    expect([complete.method, new URL(complete.url).search.startsWith(`?uploadId=${ID}&X-Amz-`)]).toEqual(['POST', true])
+    const abort = await signed('abort')
+    expect([abort.method, new URL(abort.url).search.startsWith(`?uploadId=${ID}&X-Amz-`)]).toEqual(['DELETE', true])
+    const list = await signed('list')
+    expect([list.method, query(list.url).has('part-number-marker')]).toEqual(['GET', false])
+    expect(query((await signed('list', { partNumberMarker: null })).url).has('part-number-marker')).toBe(false)
+    expect(query((await signed('list', { partNumberMarker: 0 })).url).get('part-number-marker')).toBe('0')
+    expect(new URL((await signed('list', { partNumberMarker: 1000 })).url).search).toMatch(/^\?part-number-marker=1000&uploadId=/)
+    for (const partNumberMarker of [-1, 10001, 1.5, '5', true, [5], {}, 1e300]) {
+      expect(await multipart('list', { key: KEY, uploadId: ID, partNumberMarker }), JSON.stringify(partNumberMarker)).toEqual({
+        status: 400,
+        json: { error: 'partNumberMarker must be an integer in 0..10000' },
+      })
+    }
+  }, T)
+
+  test('multipart: __proto__ and constructor in the JSON give nothing; hostile bodies are 400/413; route look-alikes are 404; GET /upload.js serves the uploader', async () => {
+    // JSON.parse makes "__proto__" an own property: no field is inherited through it.
+    expect(await multipart('parts', `{"key":"${KEY}","__proto__":{"uploadId":"${ID}","partNumbers":[1]}}`)).toEqual({
+      status: 400,
+      json: { error: 'uploadId must be 1..1024 of A-Z a-z 0-9 . _ ~ + / = -' },
+    })
+    expect((await multipart('create', '{"constructor":{"prototype":{"contentType":"video/mp4"}},"key":"x.mp4"}')).status).toBe(400)
+    for (const body of ['', '{', 'null', '[]', '"x"', '{"key":"users/alice/clip.mp4","uploadId":"' + ID + '","partNumbers":[1]']) {
+      expect((await multipart('parts', body)).status, body.slice(0, 20)).toBe(400)
+    }
+    expect((await multipart('parts', { key: KEY, uploadId: ID, partNumbers: [1], pad: 'x'.repeat(20_000) })).status).toBe(413)
+    for (const [method, path] of [
+      ['GET', '/multipart/parts'],
+      ['PUT', '/multipart/parts'],
+      ['POST', '/multipart/parts?x=1'],
+      ['POST', '/multipart/parts/'],
+      ['POST', '/multipart/Parts'],
+      ['POST', '/multipart/__proto__'],
+      ['POST', '/multipart/constructor'],
+      ['POST', '/multipart/'],
+      ['POST', '/multipart/parts%2F..%2Fcreate'],
+    ] as const) {
+      const res = await fetch(origin() + path, { method, headers: { 'x-user': 'alice', 'content-type': 'application/json' }, ...(method === 'GET' ? {} : { body: JSON.stringify({ key: KEY, uploadId: ID, partNumbers: [1] }) }) })
+      expect(res.status, `${method} ${path}`).toBe(404)
+      await res.arrayBuffer()
+    }
+    const js = await fetch(origin() + '/upload.js')
+    expect([js.status, js.headers.get('content-type'), js.headers.get('x-content-type-options')]).toEqual([200, 'text/javascript; charset=utf-8', 'nosniff'])
+    expect(await js.text()).toContain('uploadMultipart')
     await alive()
   }, T)
 })

@@ -77,8 +77,25 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
+ * The response headers a browser lets the page read (`getAllResponseHeaders()` lists only those CORS exposes, where
+ * `getResponseHeader` of any other name logs "Refused to get unsafe header"), by lower-case name; repeated ones joined
+ * with `, ` as `Headers` does.
+ */
+function exposedHeaders(all: string): ResponseHeaders {
+  const map = new Map<string, string>()
+  for (const line of all.split('\r\n')) {
+    const i = line.indexOf(':')
+    if (i <= 0) continue
+    const name = line.slice(0, i).trim().toLowerCase()
+    const value = line.slice(i + 1).trim()
+    map.set(name, map.has(name) ? `${map.get(name)}, ${value}` : value)
+  }
+  return { get: (name) => map.get(name.toLowerCase()) ?? null }
+}
+
+/**
  * The XMLHttpRequest transport (browsers): reports upload progress through `xhr.upload.onprogress`, aborts with
- * `xhr.abort()`, and reads `responseText` and `getResponseHeader`. It stops a download larger than
+ * `xhr.abort()`, and reads `responseText` and `getAllResponseHeaders()` (once: only the headers CORS exposes). It stops a download larger than
  * `maxResponseBytes`.
  *
  * @example
@@ -104,7 +121,7 @@ export const xhrTransport: Transport = (request) =>
       tooLarge = true
       xhr.abort()
     }
-    xhr.onload = () => settle(() => resolve({ status: xhr.status, headers: { get: (name) => xhr.getResponseHeader(name) }, body: xhr.responseText }))
+    xhr.onload = () => settle(() => resolve({ status: xhr.status, headers: exposedHeaders(xhr.getAllResponseHeaders()), body: xhr.responseText }))
     xhr.onerror = () => settle(() => reject(new TypeError('network error')))
     xhr.ontimeout = xhr.onerror
     xhr.onabort = () => settle(() => reject(tooLarge ? new ResponseTooLarge(request.maxResponseBytes) : abortError(signal)))

@@ -20,6 +20,8 @@ interface XhrWorld {
   opened: FakeXhr[]
   /** Extra body bytes sent on download progress (a huge response). */
   hugeDownload: number
+  /** getResponseHeader calls for a header CORS does not expose (each one a console error in Chromium). */
+  unsafeReads: number
 }
 
 let world: XhrWorld
@@ -49,7 +51,12 @@ class FakeXhr {
     this.headers[name.toLowerCase()] = value
   }
   getResponseHeader(name: string): string | null {
+    // A browser logs "Refused to get unsafe header" here for a header CORS does not expose: the transport must not ask.
+    world.unsafeReads += world.exposed.has(name.toLowerCase()) ? 0 : 1
     return world.exposed.has(name.toLowerCase()) ? this.responseHeaders.get(name) : null
+  }
+  getAllResponseHeaders(): string {
+    return [...this.responseHeaders].filter(([name]) => world.exposed.has(name)).map(([name, value]) => `${name}: ${value}\r\n`).join('')
   }
   abort(): void {
     if (this.aborted) return
@@ -78,12 +85,14 @@ class FakeXhr {
 }
 
 function install(): XhrWorld {
-  world = { s3: new FakeS3(), exposed: new Set(['etag']), opened: [], hugeDownload: 0 }
+  world = { s3: new FakeS3(), exposed: new Set(['etag']), opened: [], hugeDownload: 0, unsafeReads: 0 }
   vi.stubGlobal('XMLHttpRequest', FakeXhr)
   return world
 }
 
 afterEach(() => {
+  // No test may read a header a browser would refuse (see FakeXhr.getResponseHeader).
+  if (world) expect(world.unsafeReads).toBe(0)
   vi.unstubAllGlobals()
 })
 

@@ -24,6 +24,8 @@ const BINARIES = ['swift-proxy-server', 'swift-account-server', 'swift-container
 const MAX_LIFETIME_S = Number(process.env['SWIFT_E2E_MAX_LIFETIME'] ?? 300)
 
 const swiftScripts = join(projectRoot, 'scripts', 'swift')
+/** This folder: ./swift_s3_cors.py (the `corsEveryS3Answer` filter). */
+const helpersDir = join(projectRoot, 'test', 'e2e', 'helpers')
 
 /** The Python that runs Swift (from swift-proxy-server's #! line: Debian's, whatever python3 is first on PATH). */
 function swiftPython(): string {
@@ -41,6 +43,13 @@ export interface SwiftOptions {
   bucket?: string
   /** Page origin allowed for CORS (s3api preflight + proxy `cors_allow_origin`). */
   corsOrigin?: string
+  /**
+   * With `corsOrigin`: also give CORS headers (Access-Control-Allow-Origin, `Access-Control-Expose-Headers: ETag`) to
+   * the answers s3api writes itself, which have none on Swift 2.30 (CreateMultipartUpload, CompleteMultipartUpload,
+   * ListParts, AbortMultipartUpload, every S3 error): a paste filter, ./swift_s3_cors.py, plays the bucket CORS rule
+   * S3 would apply. Off by default (the other tests run the measured pipeline unchanged).
+   */
+  corsEveryS3Answer?: boolean
 }
 
 /** tempauth user test:tester (the ':' travels as %3A inside X-Amz-Credential: a strictness check). */
@@ -142,6 +151,7 @@ export async function startSwift(options: SwiftOptions = {}): Promise<S3Target> 
       storage_domain: 'localhost',
     }
     const proxyApp: Record<string, string> = { use: 'egg:swift#proxy', account_autocreate: 'true' }
+    const s3cors = Boolean(options.corsOrigin && options.corsEveryS3Answer)
     if (options.corsOrigin) {
       // s3api answers the preflight (OPTIONS with X-Amz-Credential); the proxy adds
       // Access-Control-Allow-Origin to the real responses.
@@ -153,12 +163,13 @@ export async function startSwift(options: SwiftOptions = {}): Promise<S3Target> 
       ini({
         DEFAULT: { bind_ip: '127.0.0.1', bind_port: proxyPort, workers: 0, swift_dir: dir },
         'pipeline:main': {
-          pipeline: 'catch_errors gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server',
+          pipeline: `catch_errors ${s3cors ? 's3cors ' : ''}gatekeeper healthcheck proxy-logging cache listing_formats s3api tempauth copy slo dlo proxy-logging proxy-server`,
         },
         'app:proxy-server': proxyApp,
         'filter:cache': { 'paste.filter_factory': 'noop_cache:filter_factory' },
         'filter:s3api': s3api,
         'filter:tempauth': { use: 'egg:swift#tempauth', user_test_tester: 'testing .admin' },
+        ...(s3cors ? { 'filter:s3cors': { 'paste.filter_factory': 'swift_s3_cors:filter_factory', allow_origin: options.corsOrigin!, expose_headers: 'ETag' } } : {}),
         ...filters('catch_errors', 'gatekeeper', 'healthcheck', 'proxy-logging', 'listing_formats', 'copy', 'slo', 'dlo'),
       }),
     )
@@ -169,7 +180,7 @@ export async function startSwift(options: SwiftOptions = {}): Promise<S3Target> 
         for (const c of alive) killGroup(c, 'SIGKILL')
       })
     }
-    const pythonPath = [swiftScripts, process.env['PYTHONPATH']].filter(Boolean).join(':')
+    const pythonPath = [swiftScripts, s3cors ? helpersDir : '', process.env['PYTHONPATH']].filter(Boolean).join(':')
     for (const [kind, port] of [...backends, ['proxy', proxyPort] as const]) {
       const child = spawn(
         'timeout',
