@@ -7,8 +7,10 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import * as lib from '../src/index.js'
+import { uploadMultipart, type UploadOptions } from '../src/upload/index.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
 import { projectRoot } from './helpers/suite.js'
+import { FakeS3, makeFile, memoryTransport, testBackend } from './upload/fake-s3.js'
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8')
 const blocks = [...readme.matchAll(/```(?:ts|js)\n([\s\S]*?)```/g)].map((m) => m[1]!.replace(/^import .*$/gm, ''))
@@ -56,6 +58,18 @@ describe('README examples', () => {
         const logged: unknown[] = []
         await run(code, { req: { url: 'https://examplebucket.s3.us-east-1.amazonaws.com/a' }, opts: { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3' }, console: { log: (...a: unknown[]) => logged.push(a) } })
         expect(logged).toEqual([['InvalidExpiresIn', 'options.expiresIn']])
+        continue
+      }
+      if (code.includes('uploadMultipart(')) {
+        // The multipart example: a 12 MiB file through an in-memory S3 that verifies every presigned request.
+        const s3 = new FakeS3()
+        const { file, bytes } = makeFile(12 * 1024 * 1024)
+        const bar = { value: 0 }
+        const upload = (f: Blob, b: unknown, o: UploadOptions) => uploadMultipart(f, b as never, { ...o, transport: memoryTransport(s3) })
+        await run(code, { uploadMultipart: upload, file, bar, backend: testBackend('http://s3.test:9000').backend })
+        expect(bar.value, `block ${i}`).toBe(1)
+        expect(s3.objects.size, `block ${i}`).toBe(1)
+        expect(Buffer.compare([...s3.objects.values()][0]!.data, bytes), `block ${i}`).toBe(0)
         continue
       }
       out = await run(code)
