@@ -27,6 +27,17 @@ export default defineConfig([
     treeshake: true,
   },
   {
+    // sigv4-presign/checksums: CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256 and MD5 in S3's base64 form; its own build.
+    entry: { checksums: 'src/checksums/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: false,
+    sourcemap: false,
+    target: 'es2022',
+    platform: 'neutral',
+    treeshake: true,
+  },
+  {
     // The command line: the only code that may use Node built-ins; never imported by the library.
     entry: { cli: 'src/cli/main.ts' },
     format: ['esm'],

@@ -18,6 +18,12 @@ const entries = [
   // sigv4-presign/upload, the browser's multipart uploader (its own entry: no signing code).
   ['uploadMultipart only', `export { uploadMultipart } from './dist/upload.js'`, 9540],
   ['whole upload entry', `export * from './dist/upload.js'`, 9610],
+  // sigv4-presign/checksums: each algorithm alone, and the whole entry.
+  ['crc32c only (checksums)', `export { crc32c } from './dist/checksums.js'`, 2290],
+  ['crc64nvme only (checksums)', `export { crc64nvme } from './dist/checksums.js'`, 2410],
+  ['sha256 only (checksums)', `export { sha256 } from './dist/checksums.js'`, 3760],
+  ['md5 only (checksums)', `export { md5 } from './dist/checksums.js'`, 3450],
+  ['whole checksums entry', `export * from './dist/checksums.js'`, 6750],
 ]
 const peers = [
   ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { projectRoot } from './helpers/suite.js'
 
-const LAYERS = ['core', 'sign', 'verify', 's3', 'upload', 'recipes', 'cli']
+const LAYERS = ['core', 'checksums', 'sign', 'verify', 's3', 'upload', 'recipes', 'cli']
 const src = join(projectRoot, 'src')
 
 function imports(file: string): string[] {
