@@ -1,5 +1,17 @@
 import { readFileSync } from 'node:fs'
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
+
+/**
+ * The credentials entry uses the library through '../index.js': in dist it imports the package's own index (./index.js
+ * or ./index.cjs) instead of a copy, so that there is one PresignError class and one signing-key cache.
+ */
+const packageIndexExternal: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'package-index-external',
+  setup(build) {
+    const target = build.initialOptions.format === 'cjs' ? './index.cjs' : './index.js'
+    build.onResolve({ filter: /^\.\.\/index\.js$/ }, () => ({ path: target, external: true }))
+  },
+}
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
@@ -36,6 +48,17 @@ export default defineConfig([
     target: 'es2022',
     platform: 'neutral',
     treeshake: true,
+  },
+  {
+    // sigv4-presign/credentials: the AWS CLI's credential chain (files, processes, STS, SSO, containers, IMDS); Node.
+    entry: { credentials: 'src/credentials/index.ts' },
+    format: ['esm', 'cjs'],
+    dts: true,
+    clean: false,
+    sourcemap: false,
+    target: 'node20',
+    platform: 'node',
+    esbuildPlugins: [packageIndexExternal],
   },
   {
     // The command line: the only code that may use Node built-ins; never imported by the library.

@@ -25,6 +25,7 @@ const entries = [
   ['md5 only (checksums)', `export { md5 } from './dist/checksums.js'`, 3450],
   ['whole checksums entry', `export * from './dist/checksums.js'`, 6750],
 ]
+// sigv4-presign/credentials is for Node (node: modules, platform node): not a browser bundle, so not measured here.
 const peers = [
   ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],
   ['@smithy/signature-v4 + @aws-crypto/sha256-js (reference)', `export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'`],
