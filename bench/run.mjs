@@ -1,4 +1,5 @@
-// npm run bench: bundle bench/bench.ts (our src + peers) with esbuild, then run it in this process.
+// npm run bench: bundle bench/bench.ts (our src + peers) with esbuild, then run it in this process. bench/runtimes.ts
+// (our src only) is bundled beside it for the Bun and Deno runs that bench.ts starts.
 import { build } from 'esbuild'
 import { fileURLToPath } from 'node:url'
 
@@ -12,6 +13,15 @@ await build({
   target: 'node20',
   packages: 'external',
   outfile: out,
+  logLevel: 'warning',
+})
+await build({
+  entryPoints: [new URL('./runtimes.ts', import.meta.url).pathname],
+  bundle: true,
+  platform: 'neutral',
+  format: 'esm',
+  target: 'es2022',
+  outfile: fileURLToPath(new URL('./.out/runtimes.mjs', import.meta.url)),
   logLevel: 'warning',
 })
 await import(new URL('./.out/bench.mjs', import.meta.url).href)

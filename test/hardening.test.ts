@@ -23,6 +23,7 @@ import {
   verifyPresigned,
 } from '../src/index.js'
 import { KeyCache } from '../src/core/key-cache.js'
+import { type VerifySyncOptions, verifyPresignedSync } from '../src/verify/verify-presigned-sync.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
 
 const T0 = Date.parse('2026-11-25T12:00:00Z')
@@ -43,6 +44,12 @@ async function expectPresignError(run: () => unknown, code?: string): Promise<Pr
   if (code) expect((e as PresignError).code).toBe(code)
   return e as PresignError
 }
+/** The tests that target verifyPresigned run for verifyPresignedSync too (the same steps; its result wrapped in a promise). */
+const VERIFIERS = [
+  ['verifyPresigned', verifyPresigned],
+  ['verifyPresignedSync', async (request, options) => verifyPresignedSync(request, options as VerifySyncOptions)],
+] as const satisfies ReadonlyArray<readonly [string, typeof verifyPresigned]>
+
 function expectCode(r: VerifyResult | VerifyPostResult, code: string): void {
   expect(r.ok, JSON.stringify(r)).toBe(false)
   if (!r.ok) expect(r.code).toBe(code)
@@ -62,31 +69,35 @@ const MALFORMED_SECRETS: ReadonlyArray<[string, unknown, string]> = [
 ]
 
 describe('1. a malformed credentials lookup result is an unknown key, never a key anyone can sign for', () => {
-  test.each(MALFORMED_SECRETS)('verifyPresigned: secret %s', async (_, secret, guess) => {
-    const url = await presign({ url: URL0 }, { ...s3, credentials: { accessKeyId: 'AKID', secretAccessKey: guess } })
-    const r = await verifyPresigned({ method: 'GET', url }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret }) as Credentials, now: T0 })
-    expectCode(r, 'UnknownAccessKey')
-  })
+  for (const [name, verify] of VERIFIERS) {
+    test.each(MALFORMED_SECRETS)(`${name}: secret %s`, async (_, secret, guess) => {
+      const url = await presign({ url: URL0 }, { ...s3, credentials: { accessKeyId: 'AKID', secretAccessKey: guess } })
+      const r = await verify({ method: 'GET', url }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret }) as Credentials, now: T0 })
+      expectCode(r, 'UnknownAccessKey')
+    })
+  }
   test.each(MALFORMED_SECRETS)('verifyPost: secret %s', async (_, secret, guess) => {
     const post = await presignPost({ bucket: 'examplebucket', key: 'k', region: 'us-east-1' }, { credentials: { accessKeyId: 'AKID', secretAccessKey: guess }, signingDate: T0 })
     const r = await verifyPost({ fields: post.fields, bucket: 'examplebucket', fileSize: 1 }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret }) as Credentials, now: T0 })
     expectCode(r, 'UnknownAccessKey')
   })
-  test('a lookup result for another access key id, or without one, is an unknown key', async () => {
+  test.each(VERIFIERS)('%s: a lookup result for another access key id, or without one, is an unknown key', async (_, verify) => {
     const url = await presign({ url: URL0 }, { ...s3, credentials: DOC_CREDENTIALS })
     const now = T0
-    expectCode(await verifyPresigned({ method: 'GET', url }, { now, credentials: () => ({ ...DOC_CREDENTIALS, accessKeyId: 'OTHER' }) }), 'UnknownAccessKey')
-    expectCode(await verifyPresigned({ method: 'GET', url }, { now, credentials: () => ({ secretAccessKey: DOC_SECRET }) as Credentials }), 'UnknownAccessKey')
-    expect((await verifyPresigned({ method: 'GET', url }, { now, credentials: () => DOC_CREDENTIALS })).ok).toBe(true)
+    expectCode(await verify({ method: 'GET', url }, { now, credentials: () => ({ ...DOC_CREDENTIALS, accessKeyId: 'OTHER' }) }), 'UnknownAccessKey')
+    expectCode(await verify({ method: 'GET', url }, { now, credentials: () => ({ secretAccessKey: DOC_SECRET }) as Credentials }), 'UnknownAccessKey')
+    expect((await verify({ method: 'GET', url }, { now, credentials: () => DOC_CREDENTIALS })).ok).toBe(true)
   })
-  test.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])('a plain-object lookup keyed by %s', async (id) => {
-    const table: Record<string, string> = { AKIAIOSFODNN7EXAMPLE: DOC_SECRET }
-    const lookup = (accessKeyId: string) => ({ accessKeyId, secretAccessKey: table[accessKeyId] }) as Credentials
-    const url = presignSync({ url: URL0 }, { ...s3, credentials: { accessKeyId: id, secretAccessKey: String(table[id]) } })
-    expectCode(await verifyPresigned({ method: 'GET', url }, { now: T0, credentials: lookup }), 'UnknownAccessKey')
-  })
+  for (const [name, verify] of VERIFIERS) {
+    test.each(['constructor', 'toString', 'hasOwnProperty', 'valueOf', '__proto__'])(`${name === 'verifyPresigned' ? '' : name + ': '}a plain-object lookup keyed by %s`, async (id) => {
+      const table: Record<string, string> = { AKIAIOSFODNN7EXAMPLE: DOC_SECRET }
+      const lookup = (accessKeyId: string) => ({ accessKeyId, secretAccessKey: table[accessKeyId] }) as Credentials
+      const url = presignSync({ url: URL0 }, { ...s3, credentials: { accessKeyId: id, secretAccessKey: String(table[id]) } })
+      expectCode(await verify({ method: 'GET', url }, { now: T0, credentials: lookup }), 'UnknownAccessKey')
+    })
+  }
   test('a lookup that is not a function is a PresignError', async () => {
-    await expectPresignError(() => verifyPresigned({ method: 'GET', url: URL0 }, { credentials: {} as never }), 'InvalidOption')
+    for (const [, verify] of VERIFIERS) await expectPresignError(() => verify({ method: 'GET', url: URL0 }, { credentials: {} as never }), 'InvalidOption')
     await expectPresignError(() => verifyPost({ fields: {}, bucket: 'b' }, { credentials: 'x' as never }), 'InvalidOption')
   })
   test('the key cache tells apart parts that a joined string would confuse', () => {
@@ -123,24 +134,24 @@ describe('2. X-Amz-Region-Set is matched without a RegExp, within bounds', () =>
   })
 })
 
-describe('3. an unsigned x-amz-* header is refused as S3 and Swift refuse it', () => {
+describe.each(VERIFIERS)('3. an unsigned x-amz-* header is refused as S3 and Swift refuse it: %s', (_, verify) => {
   test.each(['x-amz-acl', 'x-amz-server-side-encryption', 'x-amz-website-redirect-location', 'x-amz-meta-a', 'X-Amz-Meta-Upper', 'x-amz-grant-read'])('%s', async (name) => {
     const headers = { 'content-type': 'text/plain' }
     const url = await presign({ method: 'PUT', url: URL0, headers }, { ...s3, credentials: DOC_CREDENTIALS })
     const opts = { credentials: () => DOC_CREDENTIALS, now: T0 }
-    expect((await verifyPresigned({ method: 'PUT', url, headers }, opts)).ok).toBe(true)
-    const r = await verifyPresigned({ method: 'PUT', url, headers: { ...headers, [name]: 'public-read' } }, opts)
+    expect((await verify({ method: 'PUT', url, headers }, opts)).ok).toBe(true)
+    const r = await verify({ method: 'PUT', url, headers: { ...headers, [name]: 'public-read' } }, opts)
     expect(r).toEqual({ ok: false, code: 'UnsignedHeader', s3Code: 'AccessDenied', message: 'There were headers present in the request which were not signed' })
   })
   test('x-amz-content-sha256 may come unsigned; a signed x-amz-* header is fine', async () => {
     const headers = { 'x-amz-acl': 'private' }
     const url = await presign({ method: 'PUT', url: URL0, headers }, { ...s3, credentials: DOC_CREDENTIALS })
-    const r = await verifyPresigned({ method: 'PUT', url, headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }, { credentials: () => DOC_CREDENTIALS, now: T0 })
+    const r = await verify({ method: 'PUT', url, headers: { ...headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }, { credentials: () => DOC_CREDENTIALS, now: T0 })
     expect(r.ok).toBe(true)
   })
   test('a header section over 8 KiB is RequestHeaderSectionTooLarge', async () => {
     const url = await presign({ url: URL0 }, { ...s3, credentials: DOC_CREDENTIALS })
-    const r = await verifyPresigned({ method: 'GET', url, headers: { cookie: 'a'.repeat(8200) } }, { credentials: () => DOC_CREDENTIALS, now: T0 })
+    const r = await verify({ method: 'GET', url, headers: { cookie: 'a'.repeat(8200) } }, { credentials: () => DOC_CREDENTIALS, now: T0 })
     expect(r).toMatchObject({ ok: false, code: 'HeadersTooLarge', s3Code: 'RequestHeaderSectionTooLarge' })
   })
 })
@@ -181,12 +192,14 @@ describe('6. bad input is a PresignError, never a raw TypeError or RangeError', 
     ['presignS3 with location.query null', () => presignS3({ bucket: 'b', key: 'k', region: 'us-east-1', query: null as never }, creds)],
     ['presignS3MultiRegion with options undefined', () => presignS3MultiRegion({ alias: 'mfzwi23gnjvgw.mrap', key: 'k' }, undefined as never)],
     ['presignS3MultiRegion with options null', () => presignS3MultiRegion({ alias: 'mfzwi23gnjvgw.mrap', key: 'k' }, null as never)],
-    ['verifyPresigned(null, …)', () => verifyPresigned(null as never, { credentials: () => undefined })],
-    ['verifyPresigned with options null', () => verifyPresigned({ method: 'GET', url: URL0 }, null as never)],
-    ...(['2020-01-01', {}, null] as const).map((now) => [`verifyPresigned with now ${JSON.stringify(now)}`, () => verifyPresigned({ method: 'GET', url: URL0 }, { credentials: () => undefined, now: now as never })] as [string, () => unknown]),
-    ...([5, {}, true] as const).flatMap((v) => [
-      [`verifyPresigned with region ${JSON.stringify(v)}`, () => verifyPresigned({ method: 'GET', url: URL0 }, { credentials: () => undefined, region: v as never })],
-      [`verifyPresigned with service ${JSON.stringify(v)}`, () => verifyPresigned({ method: 'GET', url: URL0 }, { credentials: () => undefined, service: v as never })],
+    ...VERIFIERS.flatMap(([name, verify]) => [
+      [`${name}(null, …)`, () => verify(null as never, { credentials: () => undefined })],
+      [`${name} with options null`, () => verify({ method: 'GET', url: URL0 }, null as never)],
+      ...(['2020-01-01', {}, null] as const).map((now) => [`${name} with now ${JSON.stringify(now)}`, () => verify({ method: 'GET', url: URL0 }, { credentials: () => undefined, now: now as never })] as [string, () => unknown]),
+      ...([5, {}, true] as const).flatMap((v) => [
+        [`${name} with region ${JSON.stringify(v)}`, () => verify({ method: 'GET', url: URL0 }, { credentials: () => undefined, region: v as never })],
+        [`${name} with service ${JSON.stringify(v)}`, () => verify({ method: 'GET', url: URL0 }, { credentials: () => undefined, service: v as never })],
+      ] as [string, () => unknown][]),
     ] as [string, () => unknown][]),
   ])('%s', async (_, run) => {
     await expectPresignError(run)
@@ -220,7 +233,7 @@ describe('7. input that used to give a silently wrong result', () => {
   ])('a non-boolean %s is a PresignError', async (_, option) => {
     const e = await expectPresignError(() => presign({ url: 'https://examplebucket.s3.us-east-1.amazonaws.com/a%20b' }, { ...s3, credentials: { ...DOC_CREDENTIALS, sessionToken: 'T' }, ...option }), 'InvalidOption')
     expect(e.message).toContain('true or false')
-    await expectPresignError(() => verifyPresigned({ method: 'GET', url: URL0 }, { credentials: () => undefined, ...option }), 'InvalidOption')
+    for (const [, verify] of VERIFIERS) await expectPresignError(() => verify({ method: 'GET', url: URL0 }, { credentials: () => undefined, ...option }), 'InvalidOption')
   })
   test("forcePathStyle: 'false' is a PresignError", async () => {
     await expectPresignError(() => s3ObjectUrl({ bucket: 'examplebucket', key: 'k', region: 'us-east-1', forcePathStyle: 'false' as never }), 'InvalidOption')

@@ -22,6 +22,7 @@ import {
   verifyPost,
   verifyPresigned,
 } from '../src/index.js'
+import { type VerifySyncOptions, verifyPresignedSync } from '../src/verify/verify-presigned-sync.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from './helpers/fixtures.js'
 import { medianMs, postSignature } from './helpers/hostile.js'
 import { projectRoot } from './helpers/suite.js'
@@ -45,9 +46,15 @@ async function guard<T>(label: string, measuredMs: number, boundMs: number, fn: 
 }
 const code = (r: VerifyResult) => (r.ok ? 'ok' : r.code)
 
-describe('verifyPresigned: URL, query and path of 1 MB', () => {
+/** The verifiers' guards run for both (the same parsers; the synchronous one's result wrapped in a promise). */
+const VERIFIERS = [
+  ['verifyPresigned', verifyPresigned],
+  ['verifyPresignedSync', async (request, options) => verifyPresignedSync(request, options as VerifySyncOptions)],
+] as const satisfies ReadonlyArray<readonly [string, typeof verifyPresigned]>
+
+describe.each(VERIFIERS)('%s: URL, query and path of 1 MB', (_, verifier) => {
   const signed = presign({ url: `https://${HOST}/k` }, s3)
-  const verify = (url: string, options: Parameters<typeof verifyPresigned>[1] = vopts) => verifyPresigned({ method: 'GET', url }, options)
+  const verify = (url: string, options: Parameters<typeof verifyPresigned>[1] = vopts) => verifier({ method: 'GET', url }, options)
 
   test('query: % runs, %2 runs, &&&&, ==, a=&a=..., X-Amz-* keys', async () => {
     const url = await signed
@@ -82,7 +89,7 @@ describe('verifyPresigned: URL, query and path of 1 MB', () => {
     ] as const) {
       expect(code(await guard(`S3 path ${label}`, s3Ms, bound, () => verify(`https://${HOST}${path}${query}`)))).toBe('SignatureDoesNotMatch')
       expect(code(await guard(`execute-api path ${label}`, apiMs, bound, () => verify(`https://abc.execute-api.us-east-1.amazonaws.com${path}${apiQuery}`, apiOpts)))).toBe(apiCode)
-      expect(code(await guard(`origin-form S3 path ${label}`, originMs, bound, () => verifyPresigned({ method: 'GET', url: path + query, headers: { host: HOST } }, vopts)))).toBe('SignatureDoesNotMatch')
+      expect(code(await guard(`origin-form S3 path ${label}`, originMs, bound, () => verifier({ method: 'GET', url: path + query, headers: { host: HOST } }, vopts)))).toBe('SignatureDoesNotMatch')
     }
     expect(code(await guard('1 MB authority that is not a host', 10.7 /* measured median, ms */, 1000, () => verify(`https://${'a'.repeat(MB)}!${query}`)))).toBe('MalformedQuery')
     expect(code(await guard('1 MB authority a:a:a:...', 7.4 /* measured median, ms */, 1000, () => verify(`https://${'a:'.repeat(MB / 2)}/k${query}`)))).toBe('MalformedQuery')
@@ -91,7 +98,7 @@ describe('verifyPresigned: URL, query and path of 1 MB', () => {
   test('a signed request with a 1 MB query and a 1 MB path verifies (presign and verify, end to end)', async () => {
     const url = `https://${HOST}/${'a%2Fb+c%20'.repeat(MB / 20)}?${'k=v%41&'.repeat(MB / 14)}x`
     const signedUrl = await guard('presign, 1 MB path and query', 232.7 /* measured median, ms */, 5000, () => presign({ url }, s3))
-    expect(code(await guard('verify, 1 MB path and query', 179.6 /* measured median, ms */, 5000, () => verifyPresigned({ method: 'GET', url: signedUrl }, vopts)))).toBe('ok')
+    expect(code(await guard('verify, 1 MB path and query', 179.6 /* measured median, ms */, 5000, () => verifier({ method: 'GET', url: signedUrl }, vopts)))).toBe('ok')
     const q = 'b=%2f&a=%41&'.repeat(MB / 12)
     expect(await guard('canonicalQueryString, 1 MB', 234.8 /* measured median, ms */, 5000, () => canonicalQueryString(q).length)).toBeGreaterThan(MB / 2)
     expect(await guard('canonicalUri, 1 MB of %2F and dot segments', 69.1 /* measured median, ms */, 2000, () => canonicalUri('/./a/../%2F'.repeat(MB / 11)).length)).toBeGreaterThan(0)
@@ -113,14 +120,14 @@ describe('headers of 1 MB', () => {
       expect(() => canonicalHeaders({ 'x-a': 'a'.repeat(MB) + '\n' })).toThrow(PresignError)
     })
   })
-  test('verifyPresigned: the 8 KiB cap answers fast for 1 MB of headers', async () => {
+  test.each(VERIFIERS)('%s: the 8 KiB cap answers fast for 1 MB of headers', async (_, verifier) => {
     const url = await presign({ url: `https://${HOST}/k` }, s3)
-    const one = await guard('verify, one 1 MB header', 0.8 /* measured median, ms */, 1000, () => verifyPresigned({ method: 'GET', url, headers: { cookie: spaces } }, vopts))
+    const one = await guard('verify, one 1 MB header', 0.8 /* measured median, ms */, 1000, () => verifier({ method: 'GET', url, headers: { cookie: spaces } }, vopts))
     expect(one).toMatchObject({ ok: false, code: 'HeadersTooLarge', s3Code: 'RequestHeaderSectionTooLarge' })
     const many = Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`h${i}`, 'v']))
-    expect(code(await guard('verify, 100k headers', 147.1 /* measured median, ms */, 3000, () => verifyPresigned({ method: 'GET', url, headers: many }, vopts)))).toBe('HeadersTooLarge')
+    expect(code(await guard('verify, 100k headers', 147.1 /* measured median, ms */, 3000, () => verifier({ method: 'GET', url, headers: many }, vopts)))).toBe('HeadersTooLarge')
     const pairs = Array.from({ length: 100_000 }, () => ['x-amz-meta-a', 'v'] as [string, string])
-    expect(code(await guard('verify, 100k repeated header pairs', 20.8 /* measured median, ms */, 1000, () => verifyPresigned({ method: 'GET', url, headers: pairs }, vopts)))).toBe('HeadersTooLarge')
+    expect(code(await guard('verify, 100k repeated header pairs', 20.8 /* measured median, ms */, 1000, () => verifier({ method: 'GET', url, headers: pairs }, vopts)))).toBe('HeadersTooLarge')
   })
 })
 

@@ -6,7 +6,7 @@ import { prepare, type Prepared, presignDetailed, type PresignOptions, type Pres
 
 /**
  * Presign many requests with the same options. The hashes (body, canonical
- * request) are computed synchronously with the built-in SHA-256; the HMACs run
+ * request) are computed synchronously, as `presignSync` computes them; the HMACs run
  * on Web Crypto with the non-extractable signing key, all in flight at once.
  * Resolves to the URLs in request order. Every request is validated before any
  * is hashed or signed: an invalid one rejects with its `PresignError` at once.

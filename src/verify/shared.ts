@@ -1,5 +1,5 @@
 /**
- * @internal Rules shared by the verifiers (`verifyPresigned`, `verifyPost`): the credentials lookup and the
+ * @internal Rules shared by the verifiers (`verifyPresigned`, `verifyPresignedSync`, `verifyPost`): the credentials lookup and the
  * validation of its result, `X-Amz-Credential` parsing, and the options both take. Everything here treats its
  * input as hostile.
  */
@@ -9,6 +9,9 @@ import { fail } from '../core/errors.js'
 
 /** Looks up the credentials of an access key id: `undefined` (or `null`) for an unknown key. */
 export type CredentialsLookup = (accessKeyId: string) => Credentials | undefined | null | Promise<Credentials | undefined | null>
+
+/** Looks up the credentials of an access key id synchronously (for `verifyPresignedSync`): `undefined` (or `null`) for an unknown key. */
+export type SyncCredentialsLookup = (accessKeyId: string) => Credentials | undefined | null
 
 /** @internal The lookup option, or a `PresignError`. */
 export function checkLookup(lookup: unknown): CredentialsLookup {
@@ -27,7 +30,26 @@ export async function lookUp(lookup: CredentialsLookup, accessKeyId: string): Pr
   const result: unknown = lookup(accessKeyId)
   const promise = isPromise(result)
   if (promise === undefined) return undefined // a result that throws when read (a Proxy) is no credential
-  const found: unknown = promise ? await result : result
+  return credentialsOf(promise ? await result : result, accessKeyId)
+}
+
+/**
+ * @internal {@link lookUp} for `verifyPresignedSync`: the same validation of the same result, without awaiting. A
+ * promise (or another thenable) is the caller's mistake, a `PresignError`: that verifier needs a synchronous lookup.
+ */
+export function lookUpSync(lookup: SyncCredentialsLookup, accessKeyId: string): Credentials | undefined {
+  const result: unknown = lookup(accessKeyId)
+  const promise = isPromise(result)
+  if (promise) {
+    // Never awaited here: keep its rejection, if any, from being an unhandled one.
+    Promise.resolve(result).catch(() => {})
+    fail('InvalidOption', 'options.credentials', 'returned a promise: verifyPresignedSync needs a synchronous lookup (use verifyPresigned for an async one)')
+  }
+  return promise === undefined ? undefined : credentialsOf(result, accessKeyId)
+}
+
+/** The credentials in a lookup's result, when it is a valid credential for `accessKeyId`. */
+function credentialsOf(found: unknown, accessKeyId: string): Credentials | undefined {
   if (found === null || typeof found !== 'object') return undefined
   try {
     const creds = checkCredentials(found as Credentials)

@@ -27,7 +27,7 @@ async function md5(body: Uint8Array): Promise<string> {
 
 async function put(url: string, headers: Record<string, string>, body: Uint8Array): Promise<{ status: number; code: string | undefined }> {
   try {
-    const r = await fetch(url, { method: 'PUT', headers, body })
+    const r = await fetch(url, { method: 'PUT', headers, body: new Blob([body as Uint8Array<ArrayBuffer>]) })
     return { status: r.status, code: s3Error(await r.text()).code }
   } catch {
     return { status: 0, code: 'ConnectionClosed' } // answered and closed before the body was read: refused

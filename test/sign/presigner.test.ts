@@ -1,12 +1,12 @@
 import { describe, expect, test, vi } from 'vitest'
 import { PresignError, clearSigningKeyCache, createPresigner, presign, presignMany, presignSync } from '../../src/index.js'
-import { sha256Hex } from '../../src/core/sha256.js'
+import { sha256HexSync as sha256Hex } from '../../src/core/hash-engine.js'
 import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
 
-// presignMany hashes with the built-in SHA-256: wrapped in a spy (same results) to see when it hashes.
-vi.mock('../../src/core/sha256.js', async (original) => {
-  const m = await original<typeof import('../../src/core/sha256.js')>()
-  return { ...m, sha256Hex: vi.fn(m.sha256Hex) }
+// presignMany hashes with the synchronous hash engine: wrapped in a spy (same results) to see when it hashes.
+vi.mock('../../src/core/hash-engine.js', async (original) => {
+  const m = await original<typeof import('../../src/core/hash-engine.js')>()
+  return { ...m, sha256HexSync: vi.fn(m.sha256HexSync) }
 })
 
 const options = { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', expiresIn: 600, signingDate: '2024-02-29T23:59:59Z' }

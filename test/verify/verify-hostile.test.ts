@@ -1,6 +1,6 @@
 /**
- * verifyPresigned under hostile input. It sits in front of private data, so every request byte and every lookup
- * result is treated as the attacker's:
+ * verifyPresigned and verifyPresignedSync under hostile input. They sit in front of private data, so every request
+ * byte and every lookup result is treated as the attacker's. Both verifiers run every section (see VERIFIERS):
  * 1. "ok only for what was signed": random signed requests (SigV4 and SigV4a, S3 and other services), mutated at
  *    random, verify exactly when the mutated request is equivalent to the signed one (test/helpers/hostile.ts lists
  *    the equivalences and checks them);
@@ -23,6 +23,8 @@ import {
   presignV4aDetailed,
   verifyPresigned,
 } from '../../src/index.js'
+import { useHashEngine } from '../../src/core/hash-engine.js'
+import { type VerifySyncOptions, verifyPresignedSync } from '../../src/verify/verify-presigned-sync.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
 import { PROTOTYPE_IDS, type SentRequest, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses, shuffle, FC_SEED } from '../helpers/hostile.js'
 
@@ -33,6 +35,41 @@ const SERVICES = ['s3', 'execute-api', 'sts']
 const S3_URL = 'https://examplebucket.s3.us-east-1.amazonaws.com/k'
 /** HOSTILE_SCALE=20 npx vitest run test/verify/verify-hostile.test.ts fuzzes 20 times longer. */
 const SCALE = Number(process.env.HOSTILE_SCALE) || 1
+
+/**
+ * The verifiers under test: every section runs for each. The synchronous one is wrapped in a promise so that the same
+ * assertions apply; it must give the same results, with two documented differences: it answers every SigV4a URL with
+ * UnsupportedAlgorithm (it has no ECDSA), and its lookup must be synchronous (a promise is a PresignError).
+ */
+interface Verifier {
+  readonly name: string
+  readonly sync: boolean
+  verify(request: VerifyRequest, options: VerifyOptions): Promise<VerifyResult>
+}
+/** verifyPresignedSync on one hash engine (the runtime's node:crypto, or the browsers' pure-JS SHA-256), then back to 'auto'. */
+const onEngine = (engine: 'native' | 'js'): Verifier['verify'] => async (request, options) => {
+  useHashEngine(engine)
+  try {
+    return verifyPresignedSync(request, options as VerifySyncOptions)
+  } finally {
+    useHashEngine('auto')
+  }
+}
+const VERIFIERS: Verifier[] = [
+  { name: 'verifyPresigned', sync: false, verify: verifyPresigned },
+  { name: 'verifyPresignedSync, native hash engine', sync: true, verify: onEngine('native') },
+  { name: 'verifyPresignedSync, pure-JS hash engine', sync: true, verify: onEngine('js') },
+]
+
+/** Does this URL say SigV4a (`X-Amz-Algorithm`, decoded)? */
+const saysV4a = (url: string): boolean => new URLSearchParams(url.slice(url.indexOf('?') + 1)).getAll('X-Amz-Algorithm').includes('AWS4-ECDSA-P256-SHA256')
+
+/** The synchronous verifier's result against the async one's: equal, or its UnsupportedAlgorithm for a SigV4a URL. */
+function expectSameResult(r: VerifyResult, ref: VerifyResult, url: string, label: string): void {
+  if (!r.ok && r.code === 'UnsupportedAlgorithm' && r.message.includes('verifyPresignedSync does not verify SigV4a')) {
+    expect(saysV4a(url), label).toBe(true)
+  } else expect(r, label).toEqual(ref)
+}
 
 function expectUnknownKey(r: VerifyResult, label: string): void {
   expect(r, label).toMatchObject({ ok: false, code: 'UnknownAccessKey', s3Code: 'InvalidAccessKeyId' })
@@ -243,7 +280,7 @@ async function signCase(c: Case) {
   return { sent, signedHeaders: r.signedHeaders, credentials }
 }
 
-describe('1. ok only for what was signed (property)', () => {
+describe.each(VERIFIERS)('1. ok only for what was signed (property): $name', ({ verify, sync }) => {
   test('random signed requests, random hostile mutations: ok exactly when equivalent to the signed request', async () => {
     const stats = { runs: 0, identityOk: 0, equivalentOk: 0, rejected: 0, v4aOk: 0, okBy: new Map<string, number>() }
     await fc.assert(
@@ -262,10 +299,12 @@ describe('1. ok only for what was signed (property)', () => {
             service: SERVICES,
           }
           const request: VerifyRequest = { method: received.method, url: received.url, headers: headersShaped(received.headers, shape), body: received.body }
-          const r = await verifyPresigned(request, options) // never throws: a throw fails the property
-          const expected = sameSignedRequest(sent, received, signedHeaders, c.service === 's3')
+          const r = await verify(request, options) // never throws: a throw fails the property
+          // The synchronous verifier has no ECDSA: no SigV4a request verifies there.
+          const expected = sameSignedRequest(sent, received, signedHeaders, c.service === 's3') && !(sync && c.v4a)
           const label = `${JSON.stringify(mutations)}\nsigned:   ${JSON.stringify(sent)}\nreceived: ${JSON.stringify(received)}\n${JSON.stringify(r)}`
           expect(r.ok, label).toBe(expected)
+          if (sync) expectSameResult(r, await verifyPresigned(request, options), received.url, label)
           expect(JSON.stringify(r)).not.toContain(DOC_SECRET)
           stats.runs++
           if (r.ok && mutations.length === 0) stats.identityOk++
@@ -281,7 +320,8 @@ describe('1. ok only for what was signed (property)', () => {
     )
     // Not vacuous: unmutated requests (1 in 5 by weight) verify, equivalent ones verify, and most mutations are refused.
     expect(stats.identityOk / stats.runs).toBeGreaterThanOrEqual(0.1)
-    expect(stats.v4aOk).toBeGreaterThan(10)
+    if (sync) expect(stats.v4aOk).toBe(0)
+    else expect(stats.v4aOk).toBeGreaterThan(10)
     expect(stats.rejected / stats.runs).toBeGreaterThanOrEqual(0.3)
     expect(stats.equivalentOk).toBeGreaterThan(20)
     if (process.env.HOSTILE_STATS) console.log(stats)
@@ -295,7 +335,7 @@ describe('1. ok only for what was signed (property)', () => {
     const url = 'https://examplebucket.s3.us-east-1.amazonaws.com/dir/a%20b+c?list-type=2&prefix=a%2Fb&x'
     const s = await presignDetailed({ method: 'PUT', url, headers }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', signingDate: T0 })
     const ok = (r: VerifyResult, label: string) => expect(r.ok, `${label}: ${JSON.stringify(r)}`).toBe(true)
-    const v = (over: Partial<VerifyRequest>) => verifyPresigned({ method: 'PUT', url: s.url, headers, ...over }, { credentials: () => DOC_CREDENTIALS, now: T0 })
+    const v = (over: Partial<VerifyRequest>) => verify({ method: 'PUT', url: s.url, headers, ...over }, { credentials: () => DOC_CREDENTIALS, now: T0 })
     const [head, query] = s.url.split('?') as [string, string]
     ok(await v({ url: head + '?' + query.split('&').reverse().join('&') }), '(a) parameter order')
     ok(await v({ url: s.url.replace(/(X-Amz-Signature=)(\w+)/, (_, k: string, h: string) => k + h.toUpperCase()) }), '(b) signature hex case')
@@ -310,7 +350,7 @@ describe('1. ok only for what was signed (property)', () => {
     ok(await v({ body: 'ignored' }), '(j) S3 body')
     const api = 'https://abc.execute-api.us-east-1.amazonaws.com/prod/a/b'
     const e = await presignDetailed({ url: api }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 'execute-api', signingDate: T0 })
-    ok(await verifyPresigned({ method: 'GET', url: e.url.replace('/prod/a/b', '/prod/./x/../a//b'), body: '' }, { credentials: () => DOC_CREDENTIALS, now: T0, service: 'execute-api' }), '(k) normalized path')
+    ok(await verify({ method: 'GET', url: e.url.replace('/prod/a/b', '/prod/./x/../a//b'), body: '' }, { credentials: () => DOC_CREDENTIALS, now: T0, service: 'execute-api' }), '(k) normalized path')
     // And what is not equivalent.
     const refused = async (over: Partial<VerifyRequest>, code: string, label: string) => expect((await v(over)), label).toMatchObject({ ok: false, code })
     await refused({ headers: { ...headers, 'x-amz-meta-z': '1' } }, 'UnsignedHeader', 'an unsigned x-amz-* header')
@@ -318,7 +358,7 @@ describe('1. ok only for what was signed (property)', () => {
     await refused({ url: s.url.replace('amazonaws.com/', 'amazonaws.com:443/') }, 'SignatureDoesNotMatch', 'explicit default port')
     await refused({ url: s.url.replace('/dir/', '/Dir/') }, 'SignatureDoesNotMatch', 'path case')
     await refused({ headers: { ...headers, host: 'EXAMPLEBUCKET.s3.us-east-1.amazonaws.com' } }, 'SignatureDoesNotMatch', 'the case of a Host header value')
-    const apiVerify = await verifyPresigned({ method: 'GET', url: e.url.replace('/prod/a/b', '/prod/%61/b') }, { credentials: () => DOC_CREDENTIALS, now: T0, service: 'execute-api' })
+    const apiVerify = await verify({ method: 'GET', url: e.url.replace('/prod/a/b', '/prod/%61/b') }, { credentials: () => DOC_CREDENTIALS, now: T0, service: 'execute-api' })
     expect(apiVerify, 'an escaped unreserved character in a double-encoded path').toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
   })
 })
@@ -327,19 +367,41 @@ describe('1. ok only for what was signed (property)', () => {
 // 2. hostile lookup results
 // =================================================================================================
 
-describe('2. hostile credentials-lookup results', () => {
+describe.each(VERIFIERS)('2. hostile credentials-lookup results: $name', ({ verify, sync }) => {
+  /** The lookups that return `value`: sync and async ones; the synchronous verifier takes sync ones only (below). */
+  const lookups = (value: unknown) => (sync ? [() => value] : [() => value, async () => value])
+
   test('no result that is not a credential for the id verifies, whatever secret an attacker signed with (sync and async lookups)', async () => {
     let n = 0
     for (const [label, value] of hostileResults(ID)) {
       for (const guess of secretGuesses(value)) {
         const url = await signWith(guess)
-        for (const lookup of [() => value, async () => value]) {
-          expectUnknownKey(await verifyPresigned({ method: 'GET', url }, { credentials: lookup as VerifyOptions['credentials'], now: T0 }), `${label}, signed with ${JSON.stringify(guess)}`)
+        for (const lookup of lookups(value)) {
+          expectUnknownKey(await verify({ method: 'GET', url }, { credentials: lookup as VerifyOptions['credentials'], now: T0 }), `${label}, signed with ${JSON.stringify(guess)}`)
           n++
         }
       }
     }
-    expect(n).toBeGreaterThan(500)
+    expect(n).toBeGreaterThan(sync ? 250 : 500)
+  })
+
+  if (sync) test('a lookup that returns a promise is a PresignError for the synchronous verifier, and its rejection is not left unhandled', async () => {
+    const url = await signWith(DOC_SECRET)
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      const results: Array<() => unknown> = [async () => DOC_CREDENTIALS, () => Promise.reject(new Error('db down')), () => ({ ...DOC_CREDENTIALS, then: (ok: (v: unknown) => void) => ok(DOC_CREDENTIALS) })]
+      for (const lookup of results) {
+        const o = await outcome(() => verify({ method: 'GET', url }, { credentials: lookup as VerifyOptions['credentials'], now: T0 }))
+        expect('threw' in o && o.threw).toBeInstanceOf(PresignError)
+        expect((o as { threw: PresignError }).threw).toMatchObject({ code: 'InvalidOption', field: 'options.credentials' })
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(unhandled).toEqual([])
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
   })
 
   test('property: ok only for a credential object for the same id, and only with its own secret', async () => {
@@ -364,7 +426,7 @@ describe('2. hostile credentials-lookup results', () => {
         const token = own && typeof own.sessionToken === 'string' && own.sessionToken !== '' ? own.sessionToken : undefined
         fc.pre(!(token && hasLoneSurrogate(token))) // no URL can carry such a token
         const url = await presign({ url: S3_URL }, { credentials: { accessKeyId: ID, secretAccessKey: guess, sessionToken: token }, region: 'us-east-1', service: 's3', signingDate: T0 })
-        const r = await verifyPresigned({ method: 'GET', url }, { credentials: async ? async () => value as Credentials : () => value as Credentials, now: T0 })
+        const r = await verify({ method: 'GET', url }, { credentials: async && !sync ? async () => value as Credentials : () => value as Credentials, now: T0 })
         if (!own) expectUnknownKey(r, guess)
         else expect(r.ok).toBe(guess === own.secretAccessKey)
         if (own && guess === own.secretAccessKey) proper++
@@ -381,7 +443,7 @@ describe('2. hostile credentials-lookup results', () => {
       const inherited = (table as Record<string, unknown>)[id]
       for (const guess of new Set([...secretGuesses(inherited), String(Object), String(Object.prototype)])) {
         const url = await signWith(guess, id)
-        expectUnknownKey(await verifyPresigned({ method: 'GET', url }, { credentials: lookup, now: T0 }), `${id} signed with ${guess}`)
+        expectUnknownKey(await verify({ method: 'GET', url }, { credentials: lookup, now: T0 }), `${id} signed with ${guess}`)
       }
     }
     for (const id of PROTOTYPE_IDS) await check(id)
@@ -391,7 +453,7 @@ describe('2. hostile credentials-lookup results', () => {
       await check(id)
     }), { numRuns: 60, seed: FC_SEED })
     // The id the table does hold still verifies, so the refusals above are not a lookup that refuses everything.
-    expect((await verifyPresigned({ method: 'GET', url: await signWith(DOC_SECRET) }, { credentials: lookup, now: T0 })).ok).toBe(true)
+    expect((await verify({ method: 'GET', url: await signWith(DOC_SECRET) }, { credentials: lookup, now: T0 })).ok).toBe(true)
   })
 
   test('credentials in unusual but proper shapes verify: inherited fields and getters count, as they do for presign', async () => {
@@ -416,15 +478,16 @@ describe('2. hostile credentials-lookup results', () => {
       ['frozen, with extra fields', Object.freeze({ ...DOC_CREDENTIALS, role: 'admin' })],
       ['a getter read once (later reads return another secret)', { accessKeyId: ID, get secretAccessKey() { return reads++ === 0 ? DOC_SECRET : 'other' } }],
       ['a Proxy that answers the fields', new Proxy({}, { get: (_, p) => (p === 'accessKeyId' ? ID : p === 'secretAccessKey' ? DOC_SECRET : undefined) })],
-      ['a Promise of the credentials', Promise.resolve(DOC_CREDENTIALS)],
+      // The synchronous verifier needs a synchronous lookup (its promise case is the test above).
+      ...(sync ? [] : [['a Promise of the credentials', Promise.resolve(DOC_CREDENTIALS)] as [string, unknown]]),
     ]
     const good = await signWith(DOC_SECRET)
     const bad = await signWith('not-the-secret')
     for (const [label, value] of shapes) {
       reads = 0
-      expect((await verifyPresigned({ method: 'GET', url: good }, { credentials: () => value as Credentials, now: T0 })).ok, label).toBe(true)
+      expect((await verify({ method: 'GET', url: good }, { credentials: () => value as Credentials, now: T0 })).ok, label).toBe(true)
       reads = 0
-      expect(await verifyPresigned({ method: 'GET', url: bad }, { credentials: () => value as Credentials, now: T0 }), label).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
+      expect(await verify({ method: 'GET', url: bad }, { credentials: () => value as Credentials, now: T0 }), label).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
     }
   })
 
@@ -432,9 +495,11 @@ describe('2. hostile credentials-lookup results', () => {
     const v4 = await signWith(DOC_SECRET)
     const v4a = await presignV4a({ url: S3_URL }, { credentials: DOC_CREDENTIALS, service: 's3', regionSet: ['*'], signingDate: T0 })
     for (const url of [v4, v4a]) {
-      expect((await verifyPresigned({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: T0 })).ok).toBe(true)
+      // The synchronous verifier refuses every SigV4a URL, whatever the lookup returns.
+      const code = sync && url === v4a ? 'UnsupportedAlgorithm' : 'SignatureDoesNotMatch'
+      expect((await verify({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: T0 })).ok).toBe(code === 'SignatureDoesNotMatch')
       for (const secret of [DOC_SECRET + 'x', DOC_SECRET.slice(0, -1), 'x']) {
-        expect(await verifyPresigned({ method: 'GET', url }, { credentials: () => ({ accessKeyId: ID, secretAccessKey: secret }), now: T0 })).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
+        expect(await verify({ method: 'GET', url }, { credentials: () => ({ accessKeyId: ID, secretAccessKey: secret }), now: T0 })).toMatchObject({ ok: false, code })
       }
     }
   })
@@ -442,8 +507,9 @@ describe('2. hostile credentials-lookup results', () => {
   test("a lookup that throws or rejects: the caller's own error propagates unchanged (it is not the request's fault)", async () => {
     const url = await signWith(DOC_SECRET)
     const boom = new Error('database down')
-    await expect(verifyPresigned({ method: 'GET', url }, { credentials: () => { throw boom }, now: T0 })).rejects.toBe(boom)
-    await expect(verifyPresigned({ method: 'GET', url }, { credentials: async () => { throw boom }, now: T0 })).rejects.toBe(boom)
+    await expect(verify({ method: 'GET', url }, { credentials: () => { throw boom }, now: T0 })).rejects.toBe(boom)
+    // An async lookup is the synchronous verifier's PresignError (the test above).
+    if (!sync) await expect(verify({ method: 'GET', url }, { credentials: async () => { throw boom }, now: T0 })).rejects.toBe(boom)
   })
 
   test('a lookup result that throws when read (a Proxy, a throwing `then` getter) is an unknown key, never ok', async () => {
@@ -457,9 +523,10 @@ describe('2. hostile credentials-lookup results', () => {
     ]
     for (const [label, value] of results) {
       for (const [kind, lookup] of [['sync', () => value], ['async', async () => value]] as const) {
+        if (sync && kind === 'async') continue // the synchronous verifier's promise case is the test above
         let r: unknown
         try {
-          r = await verifyPresigned({ method: 'GET', url }, { credentials: lookup as VerifyOptions['credentials'], now: T0 })
+          r = await verify({ method: 'GET', url }, { credentials: lookup as VerifyOptions['credentials'], now: T0 })
         } catch (e) {
           r = { threw: String(e) }
         }
@@ -510,14 +577,14 @@ async function outcome(run: () => Promise<unknown>): Promise<{ threw: unknown } 
   }
 }
 
-describe('3. bad options and junk requests', () => {
+describe.each(VERIFIERS)('3. bad options and junk requests: $name', ({ verify }) => {
   const goodUrl = signWith(DOC_SECRET)
   test('property: a bad option throws a PresignError naming it (stable code, field options.*); a good one never throws', async () => {
     const url = await goodUrl
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...Object.keys(OPTION_RULES)), junkArb, async (name, value) => {
         const options = { credentials: () => DOC_CREDENTIALS, now: T0, [name]: value } as unknown as VerifyOptions
-        const o = await outcome(() => verifyPresigned({ method: 'GET', url }, options))
+        const o = await outcome(() => verify({ method: 'GET', url }, options))
         if (OPTION_RULES[name]!(value)) {
           expect(o, `${name}: ${show(value)}`).toHaveProperty('value')
         } else {
@@ -541,23 +608,23 @@ describe('3. bad options and junk requests', () => {
       { credentials: null }, { credentials: {} },
     ]
     for (const over of bad) {
-      const o = await outcome(() => verifyPresigned({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: T0, ...over } as VerifyOptions))
+      const o = await outcome(() => verify({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: T0, ...over } as VerifyOptions))
       expect('threw' in o && o.threw, JSON.stringify(over)).toBeInstanceOf(PresignError)
       expect((o as { threw: PresignError }).threw.field.startsWith('options')).toBe(true)
     }
     for (const options of [undefined, null, 5, 'x', true, () => 1]) {
-      const o = await outcome(() => verifyPresigned({ method: 'GET', url }, options as unknown as VerifyOptions))
+      const o = await outcome(() => verify({ method: 'GET', url }, options as unknown as VerifyOptions))
       expect('threw' in o && o.threw).toBeInstanceOf(PresignError)
       expect((o as { threw: PresignError }).threw.field).toBe('options')
     }
     // An array is an object without credentials.
-    expect(((await outcome(() => verifyPresigned({ method: 'GET', url }, [] as unknown as VerifyOptions))) as { threw: PresignError }).threw.field).toBe('options.credentials')
+    expect(((await outcome(() => verify({ method: 'GET', url }, [] as unknown as VerifyOptions))) as { threw: PresignError }).threw.field).toBe('options.credentials')
   })
 
   test('clockSkew Infinity is refused like now: Infinity (it would switch the not-yet-valid check off)', async () => {
     // With Infinity, a URL dated in the year 2100 would verify today.
     const future = await presign({ url: S3_URL }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', signingDate: Date.parse('2100-01-01T00:00:00Z') })
-    const o = await outcome(() => verifyPresigned({ method: 'GET', url: future }, { credentials: () => DOC_CREDENTIALS, now: T0, clockSkew: Infinity }))
+    const o = await outcome(() => verify({ method: 'GET', url: future }, { credentials: () => DOC_CREDENTIALS, now: T0, clockSkew: Infinity }))
     expect('threw' in o && o.threw, JSON.stringify(o)).toBeInstanceOf(PresignError)
   })
 
@@ -602,7 +669,7 @@ describe('3. bad options and junk requests', () => {
     )
     await fc.assert(
       fc.asyncProperty(requestArb, async (request) => {
-        const o = await outcome(() => verifyPresigned(request as VerifyRequest, { credentials: () => DOC_CREDENTIALS, now: T0 }))
+        const o = await outcome(() => verify(request as VerifyRequest, { credentials: () => DOC_CREDENTIALS, now: T0 }))
         const req = request as Record<string, unknown>
         const callerError =
           req === null || typeof req !== 'object'
@@ -642,17 +709,17 @@ describe('3. bad options and junk requests', () => {
       null,
     ]
     for (const headers of shapes) {
-      const r = await verifyPresigned({ method: 'GET', url, headers: headers as VerifyRequest['headers'] }, { credentials: () => DOC_CREDENTIALS, now: T0 })
+      const r = await verify({ method: 'GET', url, headers: headers as VerifyRequest['headers'] }, { credentials: () => DOC_CREDENTIALS, now: T0 })
       expect(r.ok, show(headers)).toBe(true)
     }
     // A number-valued x-amz-* header is a header like any other: unsigned, so refused.
-    expect(await verifyPresigned({ method: 'GET', url, headers: { 'x-amz-meta-n': 5 } as unknown as VerifyRequest['headers'] }, { credentials: () => DOC_CREDENTIALS, now: T0 })).toMatchObject({ ok: false, code: 'UnsignedHeader', s3Code: 'AccessDenied', message: 'There were headers present in the request which were not signed' })
+    expect(await verify({ method: 'GET', url, headers: { 'x-amz-meta-n': 5 } as unknown as VerifyRequest['headers'] }, { credentials: () => DOC_CREDENTIALS, now: T0 })).toMatchObject({ ok: false, code: 'UnsignedHeader', s3Code: 'AccessDenied', message: 'There were headers present in the request which were not signed' })
   })
 
   test('headers whose Symbol.iterator is not a working iterator are a PresignError, never a TypeError', async () => {
     const url = await goodUrl
     for (const headers of [{ [Symbol.iterator]: 5 }, { [Symbol.iterator]: () => 5 }, { [Symbol.iterator]: null }]) {
-      const o = await outcome(() => verifyPresigned({ method: 'GET', url, headers: headers as unknown as VerifyRequest['headers'] }, { credentials: () => DOC_CREDENTIALS, now: T0 }))
+      const o = await outcome(() => verify({ method: 'GET', url, headers: headers as unknown as VerifyRequest['headers'] }, { credentials: () => DOC_CREDENTIALS, now: T0 }))
       if ('threw' in o) expect(o.threw, String((o.threw as Error).message)).toBeInstanceOf(PresignError)
     }
   })
@@ -682,6 +749,25 @@ describe('4. SigV4a region sets', () => {
   const signV4a = (regionSet: readonly string[] | '*') => presignV4a({ url: S3_URL }, { credentials: DOC_CREDENTIALS, service: 's3', regionSet, signingDate: T0 })
   const withRegionSet = (url: string, raw: string) => url.replace(/X-Amz-Region-Set=[^&]*/, 'X-Amz-Region-Set=' + raw)
   const verify = (url: string, region?: string | string[]) => verifyPresigned({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: T0, region })
+
+  test('verifyPresignedSync answers every SigV4a URL with UnsupportedAlgorithm, before any lookup (it has no ECDSA)', async () => {
+    let lookups = 0
+    const credentials = () => {
+      lookups++
+      return DOC_CREDENTIALS
+    }
+    const url = await signV4a(['us-east-1', 'eu-*'])
+    for (const u of [url, withRegionSet(url, '*'.repeat(26) + 'x'), withRegionSet(url, 'a'.repeat(64)), url.replace(/X-Amz-Signature=\w+/, 'X-Amz-Signature=00')]) {
+      expect(verifyPresignedSync({ method: 'GET', url: u }, { credentials, now: T0, region: 'eu-west-3' })).toEqual({
+        ok: false,
+        code: 'UnsupportedAlgorithm',
+        s3Code: 'AuthorizationQueryParametersError',
+        message: 'X-Amz-Algorithm only supports "AWS4-HMAC-SHA256" here: verifyPresignedSync does not verify SigV4a (ECDSA); use verifyPresigned',
+      })
+    }
+    expect(lookups).toBe(0)
+    expect((await verifyPresigned({ method: 'GET', url }, { credentials, now: T0, region: 'eu-west-3' })).ok).toBe(true)
+  })
 
   test('hostile region sets resolve quickly with MalformedQuery or a scope or signature result', async () => {
     const url = await signV4a(['us-east-1'])
