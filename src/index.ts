@@ -53,7 +53,7 @@ export type {
 export { planParts, S3_MULTIPART_LIMITS } from './s3/part-plan.js'
 export type { PartPlan, PartPlanOptions, PlannedPart, S3MultipartLimits } from './s3/part-plan.js'
 export type { S3MultiRegionLocation } from './s3/multi-region.js'
-export type { VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult, VerifySuccess } from './verify/verify-presigned.js'
+export type { VerifiedBody, VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult, VerifySuccess } from './verify/verify-presigned.js'
 export type { CredentialsLookup, SyncCredentialsLookup } from './verify/shared.js'
 export { uriEncode } from './core/uri-encode.js'
 export { canonicalHeaders, canonicalQueryString, canonicalRequest, canonicalUri } from './core/canonical-request.js'

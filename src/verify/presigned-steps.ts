@@ -16,7 +16,7 @@ import { parseAmzDate } from '../core/time.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
 import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
 import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, parseCredential } from './shared.js'
-import type { VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult } from './verify-presigned.js'
+import type { VerifiedBody, VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult } from './verify-presigned.js'
 
 const fail = (code: VerifyFailureCode, s3Code: string, message: string, extra?: { canonicalRequest: string; stringToSign: string }): VerifyFailure => ({
   ok: false,
@@ -153,7 +153,25 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
     )
   }
   const { accessKeyId, signedAtMs, expiresAtMs, region, service } = scope
-  return { ok: true, accessKeyId, signedAt: new Date(signedAtMs), expiresAt: new Date(expiresAtMs), signedHeaders: signed.names, region, service, sessionToken: token }
+  const success = { ok: true, accessKeyId, signedAt: new Date(signedAtMs), expiresAt: new Date(expiresAtMs), signedHeaders: signed.names, region, service, sessionToken: token } as const
+  const bound = boundBody(signed.names, received.map)
+  return bound ? { ...success, body: bound } : success
+}
+
+/**
+ * What the signed headers bind the body to (`content-length`, `content-md5`, `x-amz-checksum-*`): the signature
+ * covers these values, and the server that receives the body must check it against them (S3 does).
+ */
+function boundBody(names: readonly string[], received: ReadonlyMap<string, readonly string[]>): VerifiedBody | undefined {
+  let out: { contentLength?: number; contentMD5?: string; checksums?: Record<string, string> } | undefined
+  for (const name of names) {
+    const value = received.get(name)?.join(',')
+    if (value === undefined) continue
+    if (name === 'content-length' && /^\d{1,16}$/.test(value)) (out ??= {}).contentLength = Number(value)
+    else if (name === 'content-md5') (out ??= {}).contentMD5 = value
+    else if (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type' && name !== 'x-amz-checksum-algorithm') ((out ??= {}).checksums ??= {})[name.slice(15).toUpperCase()] = value
+  }
+  return out
 }
 
 /** @internal Does the URL's `X-Amz-Signature` equal this hex HMAC (compared in constant time, any hex case)? */

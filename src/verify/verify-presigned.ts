@@ -80,6 +80,22 @@ export interface VerifySuccess {
   readonly service: string
   /** The session token the URL carried, if any. */
   readonly sessionToken?: string | undefined
+  /**
+   * What the signed headers bind the body to, when they do (`content-length`, `content-md5`, `x-amz-checksum-*`). A
+   * gateway that streams the body on must check it against these, as S3 does: the signature covers the headers, not
+   * the bytes.
+   */
+  readonly body?: VerifiedBody | undefined
+}
+
+/** The body a verified request promised: its size and digests, as the signed headers give them. */
+export interface VerifiedBody {
+  /** The signed `content-length`. */
+  readonly contentLength?: number | undefined
+  /** The signed `content-md5` (base64). */
+  readonly contentMD5?: string | undefined
+  /** The signed `x-amz-checksum-*` values (base64) by algorithm, e.g. `{ CRC32C: '4waSgw==' }`. */
+  readonly checksums?: Readonly<Record<string, string>> | undefined
 }
 
 /** A presigned request that did not verify, explained in S3's own terms. Never contains a secret. */

@@ -16,6 +16,7 @@ import {
   presignSyncDetailed,
   type S3Location,
   verifyPresigned,
+  verifyPresignedSync,
 } from '../../src/index.js'
 import { projectRoot } from '../helpers/suite.js'
 
@@ -54,7 +55,16 @@ describe('PUT bindings: botocore put_object / upload_part with ContentLength, Ch
     expect(bound.length).toBeGreaterThan(0)
     const lookup = (id: string) => (id === c.credentials.accessKeyId ? c.credentials : undefined)
     const at = { credentials: lookup, region: c.location.region, now: Date.parse(c.signingDate) }
-    expect((await verifyPresigned({ method: 'PUT', url: r.url, headers: r.headers }, at)).ok).toBe(true)
+    const ok = await verifyPresigned({ method: 'PUT', url: r.url, headers: r.headers }, at)
+    expect(ok.ok).toBe(true)
+    // The result says what the body must be, for a gateway that streams it on.
+    const checksums = Object.fromEntries(Object.entries(r.headers).filter(([h]) => h.startsWith('x-amz-checksum-')).map(([h, v]) => [h.slice(15).toUpperCase(), v]))
+    expect(ok.ok && ok.body).toEqual({
+      ...(c.options.contentLength !== undefined ? { contentLength: c.options.contentLength } : {}),
+      ...(c.options.contentMD5 ? { contentMD5: c.options.contentMD5 } : {}),
+      ...(Object.keys(checksums).length ? { checksums } : {}),
+    })
+    expect(verifyPresignedSync({ method: 'PUT', url: r.url, headers: r.headers }, at)).toEqual(ok)
     const missing = { ...r.headers }
     delete missing[bound[0]!]
     expect((await verifyPresigned({ method: 'PUT', url: r.url, headers: missing }, at)).ok).toBe(false)
