@@ -16,15 +16,19 @@ const K = /* @__PURE__ */ new Int32Array([
   0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
   0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 ])
-const IV = /* @__PURE__ */ new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19])
+/** @internal SHA-256's initial hash value (FIPS 180-4 5.3.3). */
+export const IV = /* @__PURE__ */ new Int32Array([0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19])
 const W = /* @__PURE__ */ new Int32Array(64)
 
-/** Compress every 64-byte block of `data[0..end)` into `h`. */
-function blocks(h: Int32Array, data: Uint8Array, end: number): void {
+/**
+ * @internal SHA-256's compression: every 64-byte block of `data[start..end)` into `h` (also the streaming
+ * `sigv4-presign/checksums` SHA-256's).
+ */
+export function sha256Blocks(h: Int32Array, data: Uint8Array, start: number, end: number): void {
   const w = W
   const k = K
   let a: number, b: number, c: number, d: number, e: number, f: number, g: number, hh: number, t: number
-  for (let off = 0; off < end; off += 64) {
+  for (let off = start; off < end; off += 64) {
     for (let i = 0; i < 16; i++) {
       const j = off + i * 4
       w[i] = (data[j]! << 24) | (data[j + 1]! << 16) | (data[j + 2]! << 8) | data[j + 3]!
@@ -108,7 +112,7 @@ function load(data: string | Uint8Array): number {
  */
 function finish(h: Int32Array, prefix: number, n: number): Int32Array {
   const full = n & ~63
-  blocks(h, buf, full)
+  sha256Blocks(h, buf, 0, full)
   // Move the tail to the front and pad: 0x80, zeros, 64-bit big-endian bit length.
   const tail = n - full
   buf.copyWithin(0, full, n)
@@ -125,7 +129,7 @@ function finish(h: Int32Array, prefix: number, n: number): Int32Array {
   buf[end - 3] = bits >>> 16
   buf[end - 2] = bits >>> 8
   buf[end - 1] = bits
-  blocks(h, buf, end)
+  sha256Blocks(h, buf, 0, end)
   return h
 }
 
@@ -182,9 +186,9 @@ export function hmacKey(key: string | Uint8Array): HmacKey {
   const outer = IV.slice()
   pad.set(k)
   for (let i = 0; i < 64; i++) pad[i]! ^= 0x36
-  blocks(inner, pad, 64)
+  sha256Blocks(inner, pad, 0, 64)
   for (let i = 0; i < 64; i++) pad[i]! ^= 0x36 ^ 0x5c
-  blocks(outer, pad, 64)
+  sha256Blocks(outer, pad, 0, 64)
   return { inner, outer }
 }
 
@@ -198,7 +202,7 @@ function hmacState(key: HmacKey, data: string | Uint8Array): Int32Array {
     if (key.head?.text !== text && /^[\0-\x7f]*$/.test(text)) {
       const state = inner.slice()
       load(text)
-      blocks(state, buf, 64)
+      sha256Blocks(state, buf, 0, 64)
       key.head = { text, state }
     }
     if (key.head?.text === text) {
