@@ -16,13 +16,16 @@ export interface VerifySyncOptions extends Omit<VerifyOptions, 'credentials'> {
   readonly credentials: SyncCredentialsLookup
 }
 
-/** Where `verifyPresigned` would check an ECDSA signature: this verifier has none. */
-const NO_SIGV4A: VerifyFailure = {
+/**
+ * Where `verifyPresigned` would check an ECDSA signature: this verifier has none. (A function, not a module-level
+ * value: bundlers keep a template literal with a constant in it in every bundle of dist/index.js.)
+ */
+const noSigV4a = (): VerifyFailure => ({
   ok: false,
   code: 'UnsupportedAlgorithm',
   s3Code: 'AuthorizationQueryParametersError',
   message: `X-Amz-Algorithm only supports "${ALGORITHM}" here: verifyPresignedSync does not verify SigV4a (ECDSA); use verifyPresigned`,
-}
+})
 
 /**
  * Synchronous {@link verifyPresigned}: the same checks in the same order, and the same `VerifyResult` (failure
@@ -42,7 +45,7 @@ const NO_SIGV4A: VerifyFailure = {
  * if (!r.ok) return new Response(r.message, { status: 403 })
  */
 export function verifyPresignedSync(request: VerifyRequest, options: VerifySyncOptions): VerifyResult {
-  const flow = verification(request, options, NO_SIGV4A)
+  const flow = verification(request, options, noSigV4a())
   let step = flow.next()
   while (!step.done) step = flow.next(answer(step.value))
   return step.value
