@@ -7,6 +7,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { MAX_EXPIRES } from '../core/constants.js'
 import type { Credentials } from '../core/credentials.js'
+import { type Ini, iniSection, parseIni } from '../credentials/ini.js'
 import { presignDetailed, PresignError, type PresignResult, type PresignS3Options, presignS3Detailed, type S3ChecksumAlgorithm, verifyPresigned } from '../index.js'
 
 declare const __VERSION__: string | undefined
@@ -99,94 +100,6 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 const flag = (args: Args, name: string): string | undefined => args.flags.get(name)?.at(-1)
-
-/** A parsed INI file: each section's keys (lower-cased) with the lines of their values; [DEFAULT]'s keys apart. */
-interface Ini {
-  sections: Map<string, Map<string, string[]>>
-  defaults: Map<string, string[]>
-}
-
-/**
- * An INI file as botocore reads it (Python's `configparser.RawConfigParser`, then botocore's nested `s3 =` blocks).
- * `#`/`;` full-line comments only (a `;` or `#` after a value is part of it); `[section]` (the name is what lies
- * between the first `[` and the last `]`, trimmed; the case is kept; text after the `]` is ignored);
- * `key = value` or `key: value`, split at the first `=` or `:`, trimmed, the key lower-cased; a line indented deeper
- * than its key continues the value (joined with "\n"); a key whose value is empty and continued, such as `s3 =` then
- * `  addressing_style = path`, holds sub-keys, stored as `s3.addressing_style` (sub-key case kept, as in botocore);
- * `[DEFAULT]` gives every other section of the file its keys. Where botocore rejects the whole file we are lenient:
- * lines with no `=` or `:`, an empty key, or before any section are ignored; a repeated section is merged and a
- * repeated key's last value wins. Linear time: no regular expressions.
- */
-function parseIni(text: string): Ini {
-  const sections = new Map<string, Map<string, string[]>>()
-  const defaults = new Map<string, string[]>()
-  let current: Map<string, string[]> | undefined
-  let value: string[] | undefined // the lines of the last key's value, while a deeper-indented line may continue it
-  let indent = 0 // the last key's indentation
-  let blanks = 0 // blank lines since the last line of `value`: kept in it if a continuation line follows
-  for (let start = 0; start <= text.length; ) {
-    let end = text.indexOf('\n', start)
-    if (end < 0) end = text.length
-    const line = text.slice(start, end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end)
-    start = end + 1
-    const stripped = line.trim()
-    if (stripped === '') {
-      blanks++
-      continue
-    }
-    const c = stripped.charCodeAt(0)
-    if (c === 35 /* # */ || c === 59 /* ; */) continue
-    const lineIndent = line.length - line.trimStart().length
-    if (value && lineIndent > indent) {
-      // As lines.join('\n') would give for `blanks` blank lines before this one; trailing blank lines are dropped.
-      if (blanks > 0) value.push('\n'.repeat(blanks - 1))
-      value.push(stripped)
-      blanks = 0
-      continue
-    }
-    const close = c === 91 /* [ */ ? stripped.lastIndexOf(']') : -1
-    if (close > 1) {
-      const name = stripped.slice(1, close).trim()
-      current = name === 'DEFAULT' ? defaults : (sections.get(name) ?? new Map<string, string[]>())
-      if (current !== defaults) sections.set(name, current)
-      value = undefined
-      continue
-    }
-    if (!current) continue
-    const eq = stripped.indexOf('=')
-    const colon = stripped.indexOf(':')
-    const at = eq < 0 ? colon : colon < 0 ? eq : Math.min(eq, colon)
-    const key = at < 0 ? '' : stripped.slice(0, at).trimEnd().toLowerCase()
-    if (key === '') continue
-    value = [stripped.slice(at + 1).trimStart()]
-    current.set(key, value)
-    indent = lineIndent
-    blanks = 0
-  }
-  return { sections, defaults }
-}
-
-/** One section with `[DEFAULT]`'s keys under its own, flattened: nested sub-keys as `parent.sub`; undefined if absent. */
-function iniSection(ini: Ini | undefined, name: string): Map<string, string> | undefined {
-  const own = ini?.sections.get(name)
-  if (!ini || !own) return undefined
-  const flat = new Map<string, string>()
-  const add = (key: string, lines: string[]) => {
-    // The lines are trimmed and the last is not blank. As in botocore, an empty value continued by other lines holds sub-keys.
-    if (lines.length === 1 || lines[0] !== '') {
-      flat.set(key, lines.join('\n'))
-      return
-    }
-    flat.set(key, '') // e.g. "s3 =" then "  addressing_style = path"
-    for (const sub of lines) {
-      const eq = sub.indexOf('=')
-      if (eq >= 0) flat.set(`${key}.${sub.slice(0, eq).trimEnd()}`, sub.slice(eq + 1).trimStart())
-    }
-  }
-  for (const [key, lines] of ini.defaults) if (!own.has(key)) add(key, lines)
-  for (const [key, lines] of own) add(key, lines)
-  return flat
-}
 
 function readIni(path: string): Ini | undefined {
   let text: string

@@ -1,6 +1,6 @@
 /**
- * The AWS shared `config` and `credentials` files as botocore reads them. A small parser with no Node built-in, so
- * that the CLI can use it too (it has its own copy today).
+ * The AWS shared `config` and `credentials` files as botocore reads them. A small parser with no Node built-in; the
+ * CLI reads the files with it too.
  */
 
 /** A parsed INI file: each section's keys (lower-cased) with the lines of their values; `[DEFAULT]`'s keys apart. */

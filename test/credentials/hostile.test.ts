@@ -29,10 +29,11 @@ describe('credential_process', () => {
     ['a non-string secret', 'process.stdout.write(JSON.stringify({Version:1,AccessKeyId:"A",SecretAccessKey:5}))', /no SecretAccessKey/],
     ['a bad Expiration', `process.stdout.write(JSON.stringify({Version:1,AccessKeyId:"A",SecretAccessKey:"${SECRET}",Expiration:"tomorrow"}))`, /Expiration: must be an ISO 8601/],
     ['a failure with the secret on stderr', `process.stderr.write("${SECRET}"); process.exit(1)`, /exited with code 1/],
-    ['a process that never ends', 'setInterval(() => {}, 1000)', /did not finish within 300 ms/],
+    ['a process that never ends', 'setInterval(() => {}, 1000)', /did not finish within 1500 ms/],
   ])('%s', async (_name, script, message) => {
     const env = baseEnv(tempHome(processProfile(script)))
-    const e = await failure(resolveCredentials({ env, homeDir: env['HOME'], timeouts: { process: 300 } }))
+    // 1.5 s: a node process starts in ~50 ms on a quiet machine, but in several hundred on a loaded 2-core one.
+    const e = await failure(resolveCredentials({ env, homeDir: env['HOME'], timeouts: { process: 1500 } }))
     expect(e.message).toMatch(message)
     expect(e.field.startsWith('profile "default".credential_process')).toBe(true)
   })
