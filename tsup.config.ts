@@ -15,51 +15,30 @@ const packageIndexExternal: NonNullable<Options['esbuildPlugins']>[number] = {
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
+/**
+ * One package entry, built on its own (ESM, CJS, types), so that no entry imports a shared chunk: each dist file
+ * stands alone, as the runtime tests and workers load them.
+ */
+const entry = (name: string, source: string, extra: Options = {}): Options => ({
+  entry: { [name]: source },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: false,
+  sourcemap: false,
+  target: 'es2022',
+  platform: 'neutral',
+  treeshake: true,
+  ...extra,
+})
+
 export default defineConfig([
-  {
-    entry: { index: 'src/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: false,
-    sourcemap: false,
-    target: 'es2022',
-    platform: 'neutral',
-    treeshake: true,
-  },
-  {
-    // The browser uploader for multipart uploads (sigv4-presign/upload): its own build, so that neither entry
-    // imports a shared chunk (each dist file stands alone, as the runtime tests and workers load them).
-    entry: { upload: 'src/upload/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: false,
-    sourcemap: false,
-    target: 'es2022',
-    platform: 'neutral',
-    treeshake: true,
-  },
-  {
-    // sigv4-presign/checksums: CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256 and MD5 in S3's base64 form; its own build.
-    entry: { checksums: 'src/checksums/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: false,
-    sourcemap: false,
-    target: 'es2022',
-    platform: 'neutral',
-    treeshake: true,
-  },
-  {
-    // sigv4-presign/credentials: the AWS CLI's credential chain (files, processes, STS, SSO, containers, IMDS); Node.
-    entry: { credentials: 'src/credentials/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    clean: false,
-    sourcemap: false,
-    target: 'node20',
-    platform: 'node',
-    esbuildPlugins: [packageIndexExternal],
-  },
+  entry('index', 'src/index.ts'),
+  // sigv4-presign/upload: the browser's multipart uploader.
+  entry('upload', 'src/upload/index.ts'),
+  // sigv4-presign/checksums: CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256 and MD5 in S3's base64 form.
+  entry('checksums', 'src/checksums/index.ts'),
+  // sigv4-presign/credentials: the AWS CLI's credential chain (files, processes, STS, SSO, containers, IMDS); Node.
+  entry('credentials', 'src/credentials/index.ts', { target: 'node20', platform: 'node', treeshake: false, esbuildPlugins: [packageIndexExternal] }),
   {
     // The command line: the only code that may use Node built-ins; never imported by the library.
     entry: { cli: 'src/cli/main.ts' },
