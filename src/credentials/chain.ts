@@ -4,6 +4,7 @@ import { credentialsError, defaultHome, defaultReadFile, defaultSpawn, expandPat
 import { fromContainer, fromInstanceMetadata, imdsDisabled } from './metadata.js'
 import { fromAssumeRole, fromProfileProviders, usesAssumeRole } from './profile.js'
 import { shellSplit } from './shlex.js'
+import { atomicWriteFile } from './sso-token.js'
 import { fromEnvironment, profileField } from './static.js'
 import type { Context, CredentialsOptions, ResolvedCredentials } from './types.js'
 
@@ -35,12 +36,16 @@ export async function createContext(options: CredentialsOptions = {}): Promise<C
   const named = options.profile ?? (env['AWS_DEFAULT_PROFILE'] || undefined) ?? (env['AWS_PROFILE'] || undefined)
   const profile = named ?? 'default'
   if (named !== undefined && !config.profiles.has(named)) {
-    credentialsError(profileField(named), `does not exist in ${JSON.stringify(configPath)} or ${JSON.stringify(credentialsPath)}`)
+    credentialsError(
+      profileField(named),
+      `not found in ${JSON.stringify(configPath)} or ${JSON.stringify(credentialsPath)}; check the name (--profile, AWS_PROFILE) or create it with \`aws configure --profile ${JSON.stringify(named)}\``,
+    )
   }
   const t = options.timeouts ?? {}
   return {
     env, homeDir, readFile, configPath, credentialsPath, config, profile,
     fetch: options.fetch ?? globalThis.fetch,
+    writeFile: options.writeFile ?? atomicWriteFile,
     spawn: options.spawn ?? defaultSpawn,
     now: options.now ?? Date.now,
     explicitProfile: options.profile !== undefined,
@@ -73,6 +78,6 @@ export async function resolveWithContext(ctx: Context): Promise<ResolvedCredenti
   }
   return credentialsError(
     'credentials',
-    `none found: no AWS_ACCESS_KEY_ID, nothing usable in ${profileField(ctx.profile)} of ${JSON.stringify(ctx.configPath)} or ${JSON.stringify(ctx.credentialsPath)}, no container credentials, and instance metadata: ${imdsFailure}`,
+    `none found: no AWS_ACCESS_KEY_ID, nothing usable in ${profileField(ctx.profile)} of ${JSON.stringify(ctx.configPath)} or ${JSON.stringify(ctx.credentialsPath)}, no container credentials, and instance metadata: ${imdsFailure}; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile (\`aws configure\`, \`aws configure sso\`)`,
   )
 }

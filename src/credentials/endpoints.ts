@@ -14,11 +14,12 @@ export const sessionSetting = (ctx: Context, key: string): string | undefined =>
 const isTrue = (v: string | undefined): boolean => v?.toLowerCase() === 'true'
 
 /**
- * @internal An endpoint URL configured as botocore's `ConfiguredEndpointProvider` finds it: `AWS_ENDPOINT_URL_<ID>`,
+ * @internal An endpoint URL configured as botocore's `ConfiguredEndpointProvider` finds it (`serviceId` in its
+ * snake_case form: `sts`, `sso`, `s3`, `sso_oidc`): `AWS_ENDPOINT_URL_<ID>`,
  * `AWS_ENDPOINT_URL`, the profile's `[services NAME]` section (`<id> =` then `endpoint_url = …`), the profile's
  * `endpoint_url`; none when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or `ignore_configured_endpoint_urls` is true.
  */
-export function configuredEndpoint(ctx: Context, serviceId: 'sts' | 'sso'): string | undefined {
+export function configuredEndpoint(ctx: Context, serviceId: string): string | undefined {
   const { env } = ctx
   const ignore = env['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS'] ?? sessionSetting(ctx, 'ignore_configured_endpoint_urls')
   if (isTrue(ignore)) return undefined

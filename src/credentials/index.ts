@@ -15,7 +15,7 @@ export { ADVISORY_REFRESH_MS, MANDATORY_REFRESH_MS } from './cache.js'
 export type { Credentials } from '../core/credentials.js'
 export type { CredentialSource, CredentialsOptions, CredentialTimeouts, ResolvedCredentials, SpawnFunction, SpawnResult } from './types.js'
 export { parseIni, iniSection, sharedConfig } from './ini.js'
-export type { Ini, IniSection, SharedConfig } from './ini.js'
+export type { Ini, IniSection, Sections, SharedConfig } from './ini.js'
 export { shellSplit } from './shlex.js'
 
 /**

@@ -100,18 +100,64 @@ export function iniSection(ini: Ini | undefined, name: string): Map<string, stri
   return flat
 }
 
+/**
+ * Sections by name, each flattened (and merged) on first use only: a file of many sections costs nothing until one of
+ * them is read, and `[DEFAULT]` is never copied into sections nobody asks for.
+ */
+export interface Sections {
+  /** The section, or `undefined` when absent. */
+  get(name: string): IniSection | undefined
+  /** Whether the section exists. */
+  has(name: string): boolean
+  /** Every section name. */
+  keys(): IterableIterator<string>
+}
+
+/** Sections whose content is the merge of named sections of one or more files, later ones overriding. */
+class MergedSections implements Sections {
+  readonly #sources = new Map<string, Array<[Ini, string]>>()
+  readonly #done = new Map<string, IniSection>()
+
+  /** A later section of the same file replaces an earlier one (`[default]` and `[profile default]`); another file's merges over it. */
+  add(name: string, ini: Ini, raw: string): void {
+    const list = this.#sources.get(name)
+    if (!list) this.#sources.set(name, [[ini, raw]])
+    else if (list.at(-1)![0] === ini) list[list.length - 1] = [ini, raw]
+    else list.push([ini, raw])
+  }
+
+  get(name: string): IniSection | undefined {
+    const done = this.#done.get(name)
+    if (done) return done
+    const list = this.#sources.get(name)
+    if (!list) return undefined
+    const merged = new Map<string, string>()
+    for (const [ini, raw] of list) for (const [k, v] of iniSection(ini, raw)!) merged.set(k, v)
+    this.#done.set(name, merged)
+    return merged
+  }
+
+  has(name: string): boolean {
+    return this.#sources.has(name)
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#sources.keys()
+  }
+}
+
 /** The profiles, SSO sessions and services sections of the shared files, merged as botocore's `full_config`. */
 export interface SharedConfig {
   /** Profiles of the config file (`[default]`, `[profile NAME]`), with the credentials file's keys over them. */
-  readonly profiles: ReadonlyMap<string, IniSection>
+  readonly profiles: Sections
   /** The credentials file's sections as they are (botocore's `SharedCredentialProvider` reads only these). */
-  readonly credentialsFile: ReadonlyMap<string, IniSection>
+  readonly credentialsFile: Sections
   /** The config file's profiles alone (botocore's `ConfigProvider` reads only these). */
-  readonly configFile: ReadonlyMap<string, IniSection>
+  readonly configFile: Sections
   /** `[sso-session NAME]` sections. */
-  readonly ssoSessions: ReadonlyMap<string, IniSection>
+  readonly ssoSessions: Sections
   /** `[services NAME]` sections. */
-  readonly services: ReadonlyMap<string, IniSection>
+  readonly services: Sections
 }
 
 /**
@@ -130,19 +176,21 @@ function sectionSuffix(header: string, split: (s: string) => string[] | undefine
  * override the config file's.
  */
 export function sharedConfig(config: Ini | undefined, credentials: Ini | undefined, split: (s: string) => string[] | undefined): SharedConfig {
-  const configFile = new Map<string, IniSection>()
-  const ssoSessions = new Map<string, IniSection>()
-  const services = new Map<string, IniSection>()
+  const configFile = new MergedSections()
+  const ssoSessions = new MergedSections()
+  const services = new MergedSections()
+  const profiles = new MergedSections()
   for (const name of config?.sections.keys() ?? []) {
-    const section = iniSection(config, name)!
     const target = name.startsWith('profile') ? configFile : name.startsWith('sso-session') ? ssoSessions : name.startsWith('services') ? services : undefined
-    if (name === 'default') configFile.set('default', section)
-    const suffix = target && sectionSuffix(name, split)
-    if (target && suffix !== undefined) target.set(suffix, section)
+    const suffix = name === 'default' ? 'default' : target && sectionSuffix(name, split)
+    if (suffix === undefined) continue
+    ;(target ?? configFile).add(suffix, config!, name)
+    if (target === configFile || name === 'default') profiles.add(suffix, config!, name)
   }
-  const credentialsFile = new Map<string, IniSection>()
-  for (const name of credentials?.sections.keys() ?? []) credentialsFile.set(name, iniSection(credentials, name)!)
-  const profiles = new Map<string, IniSection>(configFile)
-  for (const [name, section] of credentialsFile) profiles.set(name, new Map([...(profiles.get(name) ?? []), ...section]))
+  const credentialsFile = new MergedSections()
+  for (const name of credentials?.sections.keys() ?? []) {
+    credentialsFile.add(name, credentials!, name)
+    profiles.add(name, credentials!, name)
+  }
   return { profiles, credentialsFile, configFile, ssoSessions, services }
 }

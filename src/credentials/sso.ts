@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
 import type { Credentials } from '../core/credentials.js'
 import { partitionOf } from '../s3/partitions.js'
 import { checkRegion, configuredEndpoint, endpointBase } from './endpoints.js'
 import type { IniSection } from './ini.js'
-import { credentialsError, httpRequest, isMissing, parseDate, parseJson, readFailure, requiredString, statusError } from './io.js'
+import { credentialsError, httpRequest, parseJson, requiredString, statusError } from './io.js'
+import { loginHint, ssoAccessToken } from './sso-token.js'
 import { profileField } from './static.js'
 import type { Context } from './types.js'
 
@@ -43,38 +43,13 @@ export function ssoConfig(ctx: Context, name: string, profile: IniSection): SsoC
   return { startUrl: startUrl!, region: checkRegion(region!, field + '.sso_region'), roleName: roleName!, accountId: accountId!, session }
 }
 
-/** @internal `~/.aws/sso/cache/<sha1>.json`: sha1 of the session name, or of the start URL (legacy). */
-export function ssoCachePath(ctx: Context, sso: SsoConfig): string {
-  const key = createHash('sha1').update(sso.session ?? sso.startUrl, 'utf8').digest('hex')
-  return `${ctx.homeDir}/.aws/sso/cache/${key}.json`
-}
-
-function loginHint(sso: SsoConfig, profile: string): string {
-  return sso.session !== undefined ? `run \`aws sso login --sso-session ${sso.session}\`` : `run \`aws sso login --profile ${profile}\``
-}
-
-/** The cached access token; typed errors (saying to run `aws sso login`) when absent, malformed or expired. */
-async function ssoToken(ctx: Context, sso: SsoConfig, profile: string): Promise<string> {
-  const field = `${profileField(profile)} (SSO token cache)`
-  let text: string
-  try {
-    text = await ctx.readFile(ssoCachePath(ctx, sso))
-  } catch (e) {
-    return credentialsError(field, isMissing(e) ? `has no cached token; ${loginHint(sso, profile)}` : `cannot be read (${readFailure(e)})`)
-  }
-  const json = parseJson(text, field)
-  const token = requiredString(json, 'accessToken', field)
-  const expiresAt = parseDate(json['expiresAt'], field + '.expiresAt')
-  if (expiresAt.getTime() <= ctx.now()) credentialsError(field, `the SSO token expired at ${expiresAt.toISOString()}; ${loginHint(sso, profile)}`)
-  return token
-}
-
 /**
  * @internal IAM Identity Center: `GET /federation/credentials?role_name=…&account_id=…` on
- * `https://portal.sso.REGION.amazonaws.com` (or `AWS_ENDPOINT_URL_SSO`…) with `x-amz-sso_bearer_token`.
+ * `https://portal.sso.REGION.amazonaws.com` (or `AWS_ENDPOINT_URL_SSO`…) with `x-amz-sso_bearer_token`, the token
+ * from the cache (refreshed first for an `[sso-session]`: see {@link ssoAccessToken}).
  */
 export async function fromSso(ctx: Context, sso: SsoConfig, profile: string): Promise<Credentials> {
-  const token = await ssoToken(ctx, sso, profile)
+  const token = await ssoAccessToken(ctx, sso, profile)
   const field = `${profileField(profile)} (SSO GetRoleCredentials)`
   const configured = configuredEndpoint(ctx, 'sso')
   const base = configured ? endpointBase(configured, 'AWS_ENDPOINT_URL_SSO') : `https://portal.sso.${sso.region}.${partitionOf(sso.region).suffix}/`

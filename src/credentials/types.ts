@@ -47,6 +47,11 @@ export interface CredentialsOptions {
   readonly fetch?: typeof globalThis.fetch | undefined
   /** Read a UTF-8 file; a rejection with `code` `ENOENT` means absent. Default `fs.promises.readFile`. */
   readonly readFile?: ((path: string) => Promise<string>) | undefined
+  /**
+   * Replace a file's content (the refreshed IAM Identity Center token in `~/.aws/sso/cache`). Default: as botocore, a
+   * temporary file in the same folder (mode 0600), synced, then renamed over the file.
+   */
+  readonly writeFile?: ((path: string, text: string) => Promise<void>) | undefined
   /** Run a `credential_process`. Default: `child_process.spawn` without a shell. */
   readonly spawn?: SpawnFunction | undefined
   /** The clock, in epoch ms (for expiry checks and refresh). Default `Date.now`. */
@@ -81,6 +86,7 @@ export interface Context {
   readonly homeDir: string
   readonly fetch: typeof globalThis.fetch
   readonly readFile: (path: string) => Promise<string>
+  readonly writeFile: (path: string, text: string) => Promise<void>
   readonly spawn: SpawnFunction
   readonly now: () => number
   readonly timeouts: Required<{ [K in keyof CredentialTimeouts]: number }>

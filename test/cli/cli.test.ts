@@ -204,7 +204,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     const clamped = run(['s3://b/k', '--expires-in', '3600'], temp)
     expect(clamped.code, clamped.err).toBe(0)
     expect(Number(q(clamped.out, 'X-Amz-Expires'))).toBeLessThanOrEqual(600)
-    expect(clamped.err).toMatch(/^sigv4-presign: warning: the URL expires at .* instead of 3600: the credentials expire then/)
+    expect(clamped.err).toMatch(/^sigv4-presign: warning: the URL expires at .* instead of 3600: the credentials \(AWS_CREDENTIAL_EXPIRATION\) expire then/)
     expect(run(['s3://b/k', '--expires-in', '60'], temp).err).toBe('')
     const expired = run(['s3://b/k'], { ...temp, AWS_CREDENTIAL_EXPIRATION: '2020-01-01T00:00:00Z' })
     expect([expired.code, expired.err]).toEqual([2, expect.stringContaining('the credentials have expired')])
@@ -281,7 +281,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(out).toMatch(/^https:\/\/s3\.us-east-1\.amazonaws\.com\/bucket\/key\.txt\?/)
     // A bare [NAME] section in the config file is not a profile (the AWS CLI reads only [profile NAME] there).
     writeAws({ credentials: '', config: '[bare]\naws_access_key_id = AKIABARE\naws_secret_access_key = FILESECRET\nregion = us-east-1\n' })
-    expect(run(['s3://bucket/k', '--profile', 'bare']).err).toMatch(/profile "bare" not found/)
+    expect(run(['s3://bucket/k', '--profile', 'bare']).err).toMatch(/profile "bare": not found/)
     const both = { ...ENV_KEYS, AWS_ENDPOINT_URL: 'http://127.0.0.1:9001', AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9002' }
     expect(run(['s3://bucket/k', '--region', 'us-east-1'], both).out).toMatch(/^http:\/\/127\.0\.0\.1:9002\/bucket\/k\?/)
   })
@@ -297,7 +297,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(q(r.out, 'X-Amz-Credential')).toMatch(/^AKIAUPPER\/\d{8}\/eu-west-1\//)
     expect(await verifies(r.out, 'FILESECRET-upper')).toBe(true)
     sameAsBotocore('Dev', { accessKey: 'AKIAUPPER', secretKey: 'FILESECRET-upper', region: 'eu-west-1' })
-    expect(run(['s3://b/k', '--profile', 'dev']).err).toMatch(/profile "dev" not found/)
+    expect(run(['s3://b/k', '--profile', 'dev']).err).toMatch(/profile "dev": not found/)
     sameAsBotocore('dev', { error: 'ProfileNotFound' })
   })
 
@@ -327,11 +327,11 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     })
     expect(q(run(['s3://b/k', '--profile', 'dev']).out, 'X-Amz-Credential')).toMatch(/^AKIADEFSECT\/\d{8}\/ap-northeast-1\//)
     sameAsBotocore('dev', { accessKey: 'AKIADEFSECT', region: 'ap-northeast-1' })
-    expect(run(['s3://b/k', '--profile', 'DEFAULT']).err).toMatch(/profile "DEFAULT" not found/)
+    expect(run(['s3://b/k', '--profile', 'DEFAULT']).err).toMatch(/profile "DEFAULT": not found/)
     sameAsBotocore('DEFAULT', { error: 'ProfileNotFound' })
     const none = run(['s3://b/k', '--region', 'us-east-1'])
     expect(none.code).toBe(2)
-    expect(none.err).toMatch(/no AWS credentials found/)
+    expect(none.err).toMatch(/credentials: none found/)
     sameAsBotocore(undefined, { accessKey: null, region: null })
   })
 
@@ -358,7 +358,8 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     })
     const r = run(['s3://b/k'])
     expect(r.code).toBe(2)
-    expect(r.err).toMatch(/no AWS credentials found/)
+    // Our chain, like botocore's, refuses a key id without its secret.
+    expect(r.err).toMatch(/profile "default" .*aws_secret_access_key: is missing or empty, but aws_access_key_id is set/)
     sameAsBotocore(undefined, { error: 'PartialCredentialsError' })
     // Keys indented alike are separate keys.
     const even = run(['s3://b/k', '--profile', 'even'])
@@ -372,7 +373,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     const p = run(['s3://b/k', '--profile', 'a\nb'])
     expect(p.code).toBe(2)
     expect(p.err.split('\n')).toHaveLength(1)
-    expect(p.err).toContain('profile "a\\nb" not found')
+    expect(p.err).toContain('profile "a\\nb": not found')
     expect(p.err).toContain('--profile "a\\nb"')
     const dir = join(home, 'a\nb')
     mkdirSync(dir)
@@ -401,13 +402,15 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
   })
 
   test.each([
-    ['no credentials', ['s3://b/k', '--region', 'us-east-1'], {}, /no AWS credentials found; set AWS_ACCESS_KEY_ID/],
+    ['no credentials', ['s3://b/k', '--region', 'us-east-1'], { AWS_EC2_METADATA_DISABLED: 'true' }, /credentials: none found: .*instance metadata: disabled .*; set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or configure a profile/],
+    ['arguments before credentials', ['s3://b/k', '--expires-in', '604801', '--region', 'us-east-1'], { AWS_EC2_METADATA_DISABLED: 'true' }, /--expires-in must be a whole number of seconds in 1\.\.604800/],
+    ['arguments before credentials (url)', ['url', 'https://h/', '--service', 'x', '--region', 'r', '--header', 'nocolon'], { AWS_EC2_METADATA_DISABLED: 'true' }, /--header must look like 'Name: value'/],
     ['bad s3 URI', ['s3://bucket-only'], ENV_KEYS, /is not an S3 object URI; write s3:\/\/BUCKET\/KEY/],
     ['expiry 0', ['s3://b/k', '--expires-in', '0', '--region', 'us-east-1'], ENV_KEYS, /--expires-in must be a whole number of seconds in 1\.\.604800/],
     ['expiry too long', ['s3://b/k', '--expires-in', '604801', '--region', 'us-east-1'], ENV_KEYS, /1\.\.604800/],
     ['expiry not a number', ['s3://b/k', '--expires-in', 'soon', '--region', 'us-east-1'], ENV_KEYS, /got "soon"/],
-    ['unknown profile', ['s3://b/k', '--profile', 'ghost'], {}, /profile "ghost" not found/],
-    ['unknown AWS_PROFILE', ['s3://b/k'], { AWS_PROFILE: 'ghost' }, /profile "ghost" not found/],
+    ['unknown profile', ['s3://b/k', '--profile', 'ghost'], {}, /profile "ghost": not found/],
+    ['unknown AWS_PROFILE', ['s3://b/k'], { AWS_PROFILE: 'ghost' }, /profile "ghost": not found/],
     ['no region', ['s3://b/k'], ENV_KEYS, /no region; pass --region/],
     ['unknown option', ['s3://b/k', '--frobnicate'], ENV_KEYS, /unknown option "--frobnicate"/],
     ['unknown command', ['list'], ENV_KEYS, /unknown command "list"/],
@@ -422,15 +425,6 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(r.err.split('\n')).toHaveLength(1)
     expect(r.err).toMatch(/^sigv4-presign: /)
     expect(r.err).toMatch(message)
-  })
-
-  test('credential_process / SSO profiles: a clear error naming what was found', () => {
-    writeAws({ config: '[profile sso]\nsso_session = corp\nregion = us-east-1\n[profile proc]\ncredential_process = /bin/get-creds\n' })
-    const sso = run(['s3://b/k', '--profile', 'sso'])
-    expect(sso.code).toBe(2)
-    expect(sso.err).toMatch(/profile "sso" uses sso_session, which sigv4-presign does not support/)
-    const proc = run(['s3://b/k', '--profile', 'proc', '--region', 'us-east-1'])
-    expect(proc.err).toMatch(/uses credential_process/)
   })
 
   test('--help and --version', () => {
@@ -460,7 +454,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     expect(tampered.out).toContain('canonical request:')
     const nocreds = run(['explain', fresh])
     expect(nocreds.code).toBe(0)
-    expect(nocreds.out).toContain('signature:      not checked (no credentials found)')
+    expect(nocreds.out).toMatch(/signature: {6}not checked \(no credentials found: credentials: none found: .*instance metadata: /)
     const notPresigned = run(['explain', 'https://b/k'])
     expect(notPresigned.code).toBe(2)
   })

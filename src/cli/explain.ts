@@ -1,0 +1,98 @@
+/**
+ * `sigv4-presign explain URL`: what a presigned URL says (who signed it, for what scope, until when, which headers the
+ * client must send), and whether its signature holds for the credentials at hand.
+ */
+import type { Credentials } from '../core/credentials.js'
+import { type VerifyFailure, verifyPresigned } from '../index.js'
+import { type Args, flag, parseHeaders, UsageError } from './args.js'
+import { loadCredentials, type Settings } from './settings.js'
+
+/** The methods tried, in this order, when `--method` is not given (the URL does not say which one it was signed for). */
+const METHODS = ['GET', 'PUT', 'HEAD', 'DELETE', 'POST'] as const
+
+/** The decoded query of a presigned URL. */
+function queryParams(url: string): Map<string, string> {
+  const q = url.indexOf('?')
+  const params = new Map<string, string>()
+  for (const pair of (q < 0 ? '' : url.slice(q + 1)).split('&')) {
+    const eq = pair.indexOf('=')
+    if (eq < 0) continue
+    try {
+      params.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)))
+    } catch {
+      throw new UsageError('the URL has malformed percent-encoding in its query')
+    }
+  }
+  return params
+}
+
+function duration(ms: number): string {
+  const s = Math.round(Math.abs(ms) / 1000)
+  if (s < 120) return `${s} s`
+  if (s < 7200) return `${Math.round(s / 60)} min`
+  if (s < 172800) return `${Math.round(s / 3600)} h`
+  return `${Math.round(s / 86400)} days`
+}
+
+/** The lines that decode the URL, without checking anything. */
+function describeUrl(params: ReadonlyMap<string, string>, now: number): string[] {
+  const [accessKeyId, day, region, service] = params.get('X-Amz-Credential')!.split('/')
+  const date = params.get('X-Amz-Date')!
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date)
+  const signedAt = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN
+  const expiresAt = signedAt + Number(params.get('X-Amz-Expires')) * 1000
+  const token = params.has('X-Amz-Security-Token') || params.has('X-Amz-S3session-Token')
+  return [
+    `access key id:  ${accessKeyId}`,
+    `scope:          ${day} / ${region} / ${service}`,
+    `signed at:      ${Number.isFinite(signedAt) ? new Date(signedAt).toISOString() : `invalid (${date})`}`,
+    `expires at:     ${Number.isFinite(expiresAt) ? new Date(expiresAt).toISOString() : 'invalid'} (X-Amz-Expires ${params.get('X-Amz-Expires')})`,
+    `time left:      ${!Number.isFinite(expiresAt) ? 'unknown' : expiresAt >= now ? duration(expiresAt - now) : `expired ${duration(now - expiresAt)} ago`}`,
+    `signed headers: ${params.get('X-Amz-SignedHeaders')}`,
+    `session token:  ${token ? 'present' : 'none'}`,
+  ]
+}
+
+/**
+ * The signature check: it needs every signed header but `host` (the URL cannot carry their values, only the client
+ * knows them: `--header`), and the method (`--method`; otherwise each common one is tried).
+ */
+async function checkSignature(url: string, params: ReadonlyMap<string, string>, args: Args, settings: Settings, now: number): Promise<string[]> {
+  const headers = parseHeaders(args)
+  const given = new Set(headers.map(([name]) => name.toLowerCase()))
+  const needed = (params.get('X-Amz-SignedHeaders') ?? '').split(';').filter((h) => h && h !== 'host' && !given.has(h))
+  if (needed.length) {
+    return [`signature:      not checked: the URL signs ${needed.join(', ')}, which the client must send; check it with ${needed.map((h) => `--header '${h}: VALUE'`).join(' ')}`]
+  }
+  const [accessKeyId, , , service] = params.get('X-Amz-Credential')!.split('/')
+  let credentials: Credentials
+  try {
+    credentials = (await loadCredentials(settings, undefined)).credentials
+  } catch (e) {
+    return [`signature:      not checked (no credentials found: ${(e as Error).message})`]
+  }
+  if (credentials.accessKeyId !== accessKeyId) return [`signature:      not checked (your credentials are for ${credentials.accessKeyId}, not ${accessKeyId})`]
+  const explicit = flag(args, 'method')
+  const options = { credentials: () => credentials, service: service ?? 's3', now, clockSkew: 900 }
+  let first: VerifyFailure | undefined
+  for (const method of explicit === undefined ? METHODS : [explicit]) {
+    const result = await verifyPresigned({ method, url, headers }, options)
+    if (result.ok) return [`signature:      valid for these credentials${explicit === undefined ? ` (method ${method})` : ''}`]
+    first ??= result
+    if (result.code !== 'SignatureDoesNotMatch') break
+  }
+  const lines = [`signature:      INVALID: ${first!.code} (${first!.s3Code}): ${first!.message}`]
+  if (first!.canonicalRequest) lines.push('canonical request:', first!.canonicalRequest, 'string to sign:', first!.stringToSign ?? '')
+  return lines
+}
+
+/** Decode a presigned URL; check its signature when the credentials are at hand. */
+export async function explainCommand(url: string | undefined, args: Args, settings: () => Promise<Settings>, now: number): Promise<string> {
+  if (!url) throw new UsageError('explain needs a presigned URL')
+  const params = queryParams(url)
+  if (!params.get('X-Amz-Credential') || !params.get('X-Amz-Date')) throw new UsageError('this is not a SigV4 presigned URL (no X-Amz-Credential / X-Amz-Date)')
+  parseHeaders(args)
+  const lines = describeUrl(params, now)
+  lines.push(...(await checkSignature(url, params, args, await settings(), now)))
+  return lines.join('\n')
+}
