@@ -1,5 +1,5 @@
 import { spawn as nodeSpawn } from 'node:child_process'
-import { readFile as nodeReadFile } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
 import { homedir } from 'node:os'
 import { PresignError } from '../index.js'
 import type { Context, SpawnFunction, SpawnResult } from './types.js'
@@ -21,6 +21,7 @@ export function isMissing(e: unknown): boolean {
 /** @internal The reason a file read failed, without its path or content: `EISDIR`, `EACCES`… */
 export function readFailure(e: unknown): string {
   const code = (e as { code?: unknown } | null)?.code
+  if (code === 'EFBIG') return `EFBIG: larger than ${MAX_FILE_BYTES} bytes`
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : 'an I/O error'
 }
 
@@ -33,9 +34,18 @@ export async function readSettingFile(ctx: Context, path: string, field: string)
   }
 }
 
-/** @internal `~` and `$VAR` / `${VAR}` in a path, as botocore's `expanduser(expandvars(path))`. */
+/**
+ * @internal `~` and `$VAR` / `${VAR}` in a path, as botocore's `expanduser(expandvars(path))`. Linear time: a
+ * `${VAR}` ends at the first `}` after it, so none starts after the last `}`; past it only `$VAR` is looked for (one
+ * pattern over the whole path retried `${…` to the end at every `${`: quadratic on `${${${…`).
+ */
 export function expandPath(ctx: Pick<Context, 'env' | 'homeDir'>, path: string): string {
-  const vars = path.replace(/\$(\w+)|\$\{([^}]*)\}/g, (all, a?: string, b?: string) => ctx.env[(a ?? b)!] ?? all)
+  const lookUp = (all: string, a?: string, b?: string): string => {
+    const value = ctx.env[(a ?? b)!]
+    return typeof value === 'string' ? value : all
+  }
+  const last = path.lastIndexOf('}') + 1
+  const vars = path.slice(0, last).replace(/\$(\w+)|\$\{([^}]*)\}/g, lookUp) + path.slice(last).replace(/\$(\w+)/g, lookUp)
   return vars === '~' || vars.startsWith('~/') ? ctx.homeDir + vars.slice(1) : vars
 }
 
@@ -44,8 +54,23 @@ export function defaultHome(env: Readonly<Record<string, string | undefined>>): 
   return env['HOME'] || env['USERPROFILE'] || homedir()
 }
 
-/** @internal `fs.promises.readFile(path, 'utf8')`. */
-export const defaultReadFile = (path: string): Promise<string> => nodeReadFile(path, 'utf8')
+/** Largest file the default `readFile` reads (the shared files, token files): 16 MiB, far above a real one. */
+export const MAX_FILE_BYTES = 16 * 1024 * 1024
+
+/**
+ * @internal Read a UTF-8 file of at most {@link MAX_FILE_BYTES}; a larger one (or an endless one, like `/dev/zero`)
+ * is refused with code `EFBIG` after that many bytes.
+ */
+export async function defaultReadFile(path: string): Promise<string> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of createReadStream(path, { end: MAX_FILE_BYTES })) {
+    chunks.push(chunk as Buffer)
+    size += (chunk as Buffer).length
+  }
+  if (size > MAX_FILE_BYTES) throw Object.assign(new Error(`larger than ${MAX_FILE_BYTES} bytes`), { code: 'EFBIG' })
+  return Buffer.concat(chunks).toString('utf8')
+}
 
 /** @internal Spawn without a shell, collect at most `maxBytes` of stdout, discard stderr, kill on timeout. */
 export const defaultSpawn: SpawnFunction = (file, args, { timeoutMs, maxBytes, env }) =>

@@ -45,7 +45,7 @@ export interface CredentialsOptions {
   readonly homeDir?: string | undefined
   /** Every HTTP request goes through it. Default `globalThis.fetch`. */
   readonly fetch?: typeof globalThis.fetch | undefined
-  /** Read a UTF-8 file; a rejection with `code` `ENOENT` means absent. Default `fs.promises.readFile`. */
+  /** Read a UTF-8 file; a rejection with `code` `ENOENT` means absent. Default: `node:fs`, at most 16 MiB (`EFBIG` beyond). */
   readonly readFile?: ((path: string) => Promise<string>) | undefined
   /**
    * Replace a file's content (the refreshed IAM Identity Center token in `~/.aws/sso/cache`). Default: as botocore, a

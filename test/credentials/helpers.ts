@@ -1,18 +1,18 @@
 /**
  * Shared by the credentials tests: loopback fakes (node:http on 127.0.0.1, port 0, each closes itself), a temporary
- * HOME, botocore as the oracle (scripts/credentials-oracle.py) and our resolver on the same inputs.
+ * HOME, botocore as the oracle (scripts/credentials-oracle.py) and our resolver on the same inputs, and a fake STS
+ * whose every signature check is botocore's (botocore_sigv4_check.py).
  */
 import { spawn } from 'node:child_process'
-import { createHash, createHmac } from 'node:crypto'
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { afterAll } from 'vitest'
 import { resolveCredentials } from '../../src/credentials/index.js'
 import type { CredentialsOptions } from '../../src/credentials/index.js'
-import { verifyPresigned } from '../../src/index.js'
 import { projectRoot } from '../helpers/suite.js'
 
 export interface SeenRequest {
@@ -133,38 +133,105 @@ export function stsParams(req: SeenRequest): Record<string, string> {
   return out
 }
 
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex')
-const hmac = (key: Buffer | string, s: string) => createHmac('sha256', key).update(s, 'utf8').digest()
+/** What botocore said of a request's SigV4 signature (test/credentials/botocore_sigv4_check.py). */
+export type SigV4Check = { readonly ok: true; readonly form: 'header' | 'presigned'; readonly accessKeyId: string } | { readonly ok: false; readonly reason: string }
 
-/**
- * Check botocore's header signature (Authorization: AWS4-HMAC-SHA256 …) independently of this library, with
- * node:crypto: the canonical request of a POST / with a form body. Returns the access key id, or a reason.
- */
-export function verifyHeaderSignature(req: SeenRequest, secrets: ReadonlyMap<string, string>): { ok: true; accessKeyId: string; region: string } | { ok: false; reason: string } {
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/sts\/aws4_request, SignedHeaders=([^,]+), Signature=([0-9a-f]{64})$/.exec(String(req.headers['authorization'] ?? ''))
-  if (!m) return { ok: false, reason: 'no SigV4 Authorization header' }
-  const [, id, date, region, signed, signature] = m as unknown as [string, string, string, string, string, string]
-  const secret = secrets.get(id)
-  if (!secret) return { ok: false, reason: `unknown key ${id}` }
-  const names = signed.split(';')
-  const canonicalHeaders = names.map((n) => `${n}:${String(req.headers[n] ?? '').trim().replace(/\s+/g, ' ')}\n`).join('')
-  const url = new URL(req.url, 'http://x')
-  const query = [...url.searchParams].map(([k, v]) => [encodeURIComponent(k), encodeURIComponent(v)]).sort().map(([k, v]) => `${k}=${v}`).join('&')
-  const canonical = [req.method, url.pathname, query, canonicalHeaders, signed, sha256(req.body)].join('\n')
-  const amzDate = String(req.headers['x-amz-date'])
-  const sts = ['AWS4-HMAC-SHA256', amzDate, `${date}/${region}/sts/aws4_request`, sha256(canonical)].join('\n')
-  const key = hmac(hmac(hmac(hmac('AWS4' + secret, date), region), 'sts'), 'aws4_request')
-  const expected = createHmac('sha256', key).update(sts, 'utf8').digest('hex')
-  return expected === signature ? { ok: true, accessKeyId: id, region } : { ok: false, reason: 'signature mismatch' }
+/** A request for botocore to check: as received (absolute URL), with the key that claims to have signed it. */
+export interface SigV4CheckInput {
+  readonly method: string
+  readonly url: string
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: string
+  readonly accessKeyId: string
+  readonly secretAccessKey: string
+  /** The key's session token (the request must carry it, signed), or null for a long-term key (it must carry none). */
+  readonly sessionToken: string | null
+  readonly region: string
+  readonly service: string
+  /** Epoch seconds to check X-Amz-Date (and X-Amz-Expires) against, or null for no clock check. */
+  readonly now: number | null
 }
 
-/** Check our presigned GET with the library's verifier. */
-export async function verifyOurs(req: SeenRequest, origin: string, secrets: ReadonlyMap<string, string>, region: string): Promise<{ ok: boolean; accessKeyId?: string }> {
-  const r = await verifyPresigned(
-    { method: req.method, url: origin + req.url, headers: { host: String(req.headers['host']) } },
-    { credentials: (id) => (secrets.has(id) ? { accessKeyId: id, secretAccessKey: secrets.get(id)! } : undefined), region, service: 'sts' },
-  )
-  return r.ok ? { ok: true, accessKeyId: new URL(origin + req.url).searchParams.get('X-Amz-Credential')!.split('/')[0]! } : { ok: false }
+interface Checker {
+  check(input: SigV4CheckInput): Promise<SigV4Check>
+  close(): void
+}
+let checker: Checker | undefined
+
+/**
+ * The botocore checker: one python3 process per test file, started on first use, fed one JSON line per request. Its
+ * pipes are unreferenced while no check is pending, and it exits when its stdin closes: at the end of the test file
+ * (afterAll), or when the test process ends in any way. If it cannot run, every check is a refusal.
+ */
+function startChecker(): Checker {
+  const child = spawn('python3', [join(projectRoot, 'test', 'credentials', 'botocore_sigv4_check.py')], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['pipe', 'pipe', 'pipe'] })
+  const pending = new Map<number, (r: SigV4Check) => void>()
+  const pipes = [child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref(): void; unref(): void }>
+  const idle = () => {
+    child.unref()
+    for (const p of pipes) p.unref()
+  }
+  let nextId = 1
+  let stderr = ''
+  let dead: string | undefined
+  let closing = false
+  const fail = (why: string) => {
+    dead ??= why
+    if (!closing && (process.env['CI'] || pending.size)) console.warn(`!!! the botocore SigV4 checker is unavailable (${dead}): the fake STS refuses every signed request`)
+    for (const resolve of pending.values()) resolve({ ok: false, reason: `botocore checker unavailable: ${dead}` })
+    pending.clear()
+  }
+  child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c).slice(-2000)))
+  child.stdin.on('error', () => undefined) // EPIPE after an early exit: reported by 'exit'
+  child.on('error', (e) => fail(e.message))
+  child.on('exit', (code) => fail(`python3 exited with ${code}${stderr.trim() ? ': ' + stderr.trim().split('\n').at(-1) : ''}`))
+  createInterface({ input: child.stdout }).on('line', (line) => {
+    const answer = JSON.parse(line) as SigV4Check & { id?: number; ready?: boolean }
+    if (answer.ready) return
+    const resolve = pending.get(answer.id!)
+    pending.delete(answer.id!)
+    if (pending.size === 0) idle()
+    resolve?.(answer)
+  })
+  idle()
+  return {
+    check(input) {
+      if (dead) return Promise.resolve({ ok: false, reason: `botocore checker unavailable: ${dead}` })
+      const id = nextId++
+      child.ref()
+      for (const p of pipes) p.ref()
+      return new Promise((resolve) => {
+        pending.set(id, resolve)
+        child.stdin.write(JSON.stringify({ id, ...input }) + '\n')
+      })
+    },
+    close: () => {
+      closing = true
+      child.stdin.end()
+    },
+  }
+}
+
+/** Ask botocore whether `input`'s SigV4 signature (header or presigned form) is what botocore computes for it. */
+export function botocoreSigV4Check(input: SigV4CheckInput): Promise<SigV4Check> {
+  if (!checker) {
+    const started = startChecker()
+    checker = started
+    cleanups.push(() => {
+      started.close()
+      if (checker === started) checker = undefined
+    })
+  }
+  return checker.check(input)
+}
+
+/** The access key id a request says signed it (the header form's or the presigned form's Credential), if any. */
+function claimedSigner(req: SeenRequest): { form: 'header' | 'presigned'; accessKeyId: string } | undefined {
+  const authorization = req.headers['authorization']
+  if (authorization !== undefined) return { form: 'header', accessKeyId: /Credential=([^/,\s]*)/.exec(String(authorization))?.[1] ?? '' }
+  const query = new URL(req.url, 'http://x').searchParams
+  if (query.has('X-Amz-Signature') || query.has('X-Amz-Credential')) return { form: 'presigned', accessKeyId: (query.get('X-Amz-Credential') ?? '').split('/')[0]! }
+  return undefined
 }
 
 export interface StsRole {
@@ -174,32 +241,54 @@ export interface StsRole {
   readonly expiration: string
 }
 
+const stsError = (code: string, message: string) => `<ErrorResponse><Error><Type>Sender</Type><Code>${code}</Code><Message>${message}</Message></Error></ErrorResponse>`
+
 /**
- * A fake STS: AssumeRole needs a valid signature (botocore's header form, checked with node:crypto, or our presigned
- * form, checked with verifyPresigned) by a key of `secrets`; AssumeRoleWithWebIdentity needs no signature. It answers
- * `roles[RoleArn]`'s credentials, and adds them to `secrets` (so chained roles can sign with them).
+ * A fake STS. Every request that carries a SigV4 signature (botocore's header form or our presigned form) is checked
+ * by botocore (botocoreSigV4Check: the key's secret and session token, region `region`, service `sts`, the clock
+ * `clock`, null for none) and refused with 403 SignatureDoesNotMatch unless botocore computes the same signature;
+ * a signature by a key not in `secrets` is refused too, and so is an AssumeRole without a signature.
+ * AssumeRoleWithWebIdentity needs none. It answers `roles[RoleArn]`'s credentials, and adds them to `secrets` (so
+ * chained roles can sign with them, with their session token). `calls` lists what it accepted, `refused` the rest.
  */
-export async function fakeSts(secrets: Map<string, string>, roles: Record<string, StsRole>, region = 'us-east-1') {
+export async function fakeSts(secrets: Map<string, string>, roles: Record<string, StsRole>, region = 'us-east-1', clock: (() => number) | null = Date.now) {
   const calls: Array<{ params: Record<string, string>; signer: string | undefined; form: 'header' | 'presigned' | 'unsigned' }> = []
-  for (const r of Object.values(roles)) secrets.set(r.accessKeyId, r.secretAccessKey)
+  const refused: Array<{ form: 'header' | 'presigned' | 'unsigned'; accessKeyId: string | undefined; reason: string }> = []
+  const tokens = new Map<string, string>()
+  for (const r of Object.values(roles)) {
+    secrets.set(r.accessKeyId, r.secretAccessKey)
+    tokens.set(r.accessKeyId, r.sessionToken)
+  }
   const f = await fake(async (req, res) => {
     const params = stsParams(req)
-    let signer: string | undefined
-    let form: 'header' | 'presigned' | 'unsigned' = 'unsigned'
-    if (params['Action'] === 'AssumeRole') {
-      const v = req.headers['authorization'] ? verifyHeaderSignature(req, secrets) : await verifyOurs(req, f.origin, secrets, region)
-      form = req.headers['authorization'] ? 'header' : 'presigned'
-      if (!v.ok) {
-        res.statusCode = 403
-        return void res.end('<ErrorResponse><Error><Type>Sender</Type><Code>SignatureDoesNotMatch</Code><Message>bad signature</Message></Error></ErrorResponse>')
-      }
-      signer = v.accessKeyId
+    const claim = claimedSigner(req)
+    const refuse = (status: number, code: string, reason: string) => {
+      refused.push({ form: claim?.form ?? 'unsigned', accessKeyId: claim?.accessKeyId, reason })
+      res.statusCode = status
+      res.end(stsError(code, code === 'SignatureDoesNotMatch' ? 'bad signature' : reason))
     }
-    calls.push({ params, signer, form })
+    if (claim) {
+      const secret = secrets.get(claim.accessKeyId)
+      if (secret === undefined) return refuse(403, 'InvalidClientTokenId', 'unknown access key id')
+      const verdict = await botocoreSigV4Check({
+        method: req.method,
+        url: `http://${req.headers['host'] ?? f.origin.slice('http://'.length)}${req.url}`,
+        headers: Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : String(v)])),
+        body: req.body,
+        accessKeyId: claim.accessKeyId,
+        secretAccessKey: secret,
+        sessionToken: tokens.get(claim.accessKeyId) ?? null,
+        region,
+        service: 'sts',
+        now: clock ? clock() / 1000 : null,
+      })
+      if (!verdict.ok) return verdict.reason.startsWith('botocore checker unavailable') ? refuse(500, 'InternalFailure', verdict.reason) : refuse(403, 'SignatureDoesNotMatch', verdict.reason)
+    } else if (params['Action'] !== 'AssumeRoleWithWebIdentity') return refuse(403, 'MissingAuthenticationToken', 'the request is not signed')
+    calls.push({ params, signer: claim?.accessKeyId, form: claim?.form ?? 'unsigned' })
     const role = roles[params['RoleArn'] ?? '']
     if (!role) {
       res.statusCode = 403
-      return void res.end('<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized</Message></Error></ErrorResponse>')
+      return void res.end(stsError('AccessDenied', 'not authorized'))
     }
     const action = params['Action']
     res.setHeader('content-type', 'text/xml')
@@ -210,7 +299,7 @@ export async function fakeSts(secrets: Map<string, string>, roles: Record<string
         `<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata></${action}Response>`,
     )
   })
-  return { ...f, calls }
+  return { ...f, calls, refused }
 }
 
 /** A time `minutes` from now, as STS writes it (ISO 8601, no milliseconds). */

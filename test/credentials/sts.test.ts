@@ -1,7 +1,7 @@
 /**
- * Assume role and web identity against a fake STS on 127.0.0.1 that checks every signature (botocore's header form
- * with node:crypto, ours with verifyPresigned): our resolver and botocore resolve the same credentials and send the
- * same parameters.
+ * Assume role and web identity against a fake STS on 127.0.0.1 that has botocore check every signature it receives
+ * (botocore's header form and our presigned form, both with botocore.auth: helpers.ts fakeSts, fake-sts.test.ts): our
+ * resolver and botocore resolve the same credentials and send the same parameters.
  */
 import { describe, expect, test } from 'vitest'
 import { baseEnv, botocore, fakeSts, inMinutes, ours, tempHome } from './helpers.js'
