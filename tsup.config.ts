@@ -37,6 +37,8 @@ export default defineConfig([
   entry('upload', 'src/upload/index.ts'),
   // sigv4-presign/checksums: CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256 and MD5 in S3's base64 form.
   entry('checksums', 'src/checksums/index.ts'),
+  // sigv4-presign/gcs: Google Cloud Storage V4 signed URLs and POST policies (RSA and HMAC), on the same core steps.
+  entry('gcs', 'src/gcs/index.ts'),
   // sigv4-presign/credentials: the AWS CLI's credential chain (files, processes, STS, SSO, containers, IMDS); Node.
   entry('credentials', 'src/credentials/index.ts', { target: 'node20', platform: 'node', treeshake: false, esbuildPlugins: [packageIndexExternal] }),
   {

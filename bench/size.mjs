@@ -25,13 +25,19 @@ const entries = [
   ['sha256 only (checksums)', `export { sha256 } from './dist/checksums.js'`, 3760],
   ['md5 only (checksums)', `export { md5 } from './dist/checksums.js'`, 3450],
   ['whole checksums entry', `export * from './dist/checksums.js'`, 6750],
+  // sigv4-presign/gcs: Cloud Storage V4 signed URLs and POST policies.
+  ['presignGcs only (gcs)', `export { presignGcs } from './dist/gcs.js'`, 6830],
+  ['presignGcsPost only (gcs)', `export { presignGcsPost } from './dist/gcs.js'`, 8440],
+  ['whole gcs entry', `export * from './dist/gcs.js'`, 10510],
   // sigv4-presign/credentials is for Node (node: modules): bundled for Node, its import of the package index left
   // out, so the figure is the entry's own code.
-  ['whole credentials entry (Node, own code)', `export * from './dist/credentials.js'`, 11600, 'node'],
+  ['whole credentials entry (Node, own code)', `export * from './dist/credentials.js'`, 11200, 'node'],
 ]
 const peers = [
   ['aws4fetch (whole package, reference)', `export * from 'aws4fetch'`],
   ['@smithy/signature-v4 + @aws-crypto/sha256-js (reference)', `export { SignatureV4 } from '@smithy/signature-v4'; export { Sha256 } from '@aws-crypto/sha256-js'`],
+  // What the gcs entry replaces: Google's Node client (it does not bundle for browsers or workers).
+  ['@google-cloud/storage Storage (Node, reference)', `export { Storage } from '@google-cloud/storage'`, 'node'],
   // What the credentials entry replaces: the AWS SDK's Node chain (bundled for Node, with its STS/SSO clients).
   ['@aws-sdk/credential-provider-node defaultProvider (Node, reference)', `export { defaultProvider } from '@aws-sdk/credential-provider-node'`, 'node'],
 ]
@@ -40,7 +46,7 @@ const peers = [
 const packageIndexExternal = {
   name: 'package-index-external',
   setup(b) {
-    b.onResolve({ filter: /^\.\/index\.c?js$/ }, (args) => ({ path: args.path, external: true }))
+    b.onResolve({ filter: /^\.\/index\.c?js$/ }, (args) => (args.importer.startsWith(`${project}dist/`) ? { path: args.path, external: true } : undefined))
   },
 }
 

@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
 import { projectRoot } from './helpers/suite.js'
 
-const LAYERS = ['core', 'checksums', 'sign', 'verify', 's3', 'upload', 'recipes', 'credentials', 'cli']
+const LAYERS = ['core', 'checksums', 'sign', 'verify', 's3', 'gcs', 'upload', 'recipes', 'credentials', 'cli']
 /** The layers that may use node: modules and the public entry '../index.js' (as a user would). */
 const NODE_LAYERS = ['credentials', 'cli']
 const src = join(projectRoot, 'src')

@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { generateKeyPairSync } from 'node:crypto'
+import * as gcs from '../src/gcs/index.js'
 import * as lib from '../src/index.js'
 import { uploadMultipart, type UploadOptions } from '../src/upload/index.js'
 import { DOC_CREDENTIALS } from './helpers/fixtures.js'
@@ -70,6 +72,17 @@ describe('README examples', () => {
         expect(bar.value, `block ${i}`).toBe(1)
         expect(s3.objects.size, `block ${i}`).toBe(1)
         expect(Buffer.compare([...s3.objects.values()][0]!.data, bytes), `block ${i}`).toBe(0)
+        continue
+      }
+      if (code.includes('presignGcs(')) {
+        // The Cloud Storage example: a throwaway RSA key file and HMAC key; every URL and the POST policy are signed.
+        const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 })
+        const keyFile = { type: 'service_account', client_email: 'signer@project.iam.gserviceaccount.com', private_key: privateKey.export({ type: 'pkcs8', format: 'pem' }) }
+        const seen: Record<string, unknown> = {}
+        await run(code + '\nObject.assign(seen, { url, hmacUrl, fields })', { ...gcs, keyFile, accessId: 'GOOG1EXAMPLE', secret: 'hmac/secret', seen })
+        expect(seen['url'], `block ${i}`).toMatch(/^https:\/\/storage\.googleapis\.com\/my-bucket\/photos\/a%20b\.jpg\?X-Goog-Algorithm=GOOG4-RSA-SHA256&.*&X-Goog-Signature=[0-9a-f]{512}$/)
+        expect(seen['hmacUrl'], `block ${i}`).toMatch(/^https:\/\/my-bucket\.storage\.googleapis\.com\/a\.txt\?X-Goog-Algorithm=GOOG4-HMAC-SHA256&.*&X-Goog-Signature=[0-9a-f]{64}$/)
+        expect((seen['fields'] as Record<string, string>)['x-goog-signature'], `block ${i}`).toMatch(/^[0-9a-f]{512}$/)
         continue
       }
       out = await run(code)

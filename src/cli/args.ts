@@ -30,8 +30,11 @@ const VALUE_FLAGS = new Set([
   'service',
   'header',
   'profile',
+  'key-file',
+  'bucket-bound-hostname',
+  'universe-domain',
 ])
-const BOOL_FLAGS = new Set(['path-style', 'accelerate', 'dual-stack', 'fips', 'json', 'debug', 'help', 'version'])
+const BOOL_FLAGS = new Set(['virtual-hosted', 'path-style', 'accelerate', 'dual-stack', 'fips', 'json', 'debug', 'help', 'version'])
 
 /** `argv` as positional arguments and flags; an unknown flag or one without its value is a usage error. */
 export function parseArgs(argv: readonly string[]): Args {

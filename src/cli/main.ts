@@ -6,6 +6,7 @@ import type { CredentialSource } from '../credentials/types.js'
 import { PresignError, type PresignResult, presignDetailed, presignS3Detailed } from '../index.js'
 import { type Args, type Env, flag, oneLine, parseArgs, parseBindings, parseExpires, parseHeaders, UsageError } from './args.js'
 import { explainCommand } from './explain.js'
+import { presignGcsCommand } from './gcs.js'
 import { describeSettings, loadCredentials, loadSettings, type Settings } from './settings.js'
 
 declare const __VERSION__: string | undefined
@@ -15,6 +16,9 @@ const HELP = `Usage:
                                                  BUCKET may be an access point ARN (s3://arn:aws:s3:...:accesspoint/NAME/KEY),
                                                  a Multi-Region one (s3://arn:aws:s3::ACCOUNT:accesspoint/ALIAS.mrap/KEY)
                                                  or a directory bucket (needs its CreateSession credentials)
+  sigv4-presign gs://BUCKET/KEY --key-file sa.json [options]
+                                                 a Google Cloud Storage V4 signed URL (GOOG4-RSA-SHA256) with a
+                                                 service-account key file (or GOOGLE_APPLICATION_CREDENTIALS)
   sigv4-presign url URL --service S [options]    presign any URL for any AWS service
   sigv4-presign explain URL [options]            decode a presigned URL; verify it when credentials are available
 
@@ -22,7 +26,8 @@ Options:
   --expires-in SECONDS      1..604800 (default 3600)
   --method METHOD           GET, PUT, HEAD, DELETE, POST ... (default GET)
   --region REGION           signing region (default: AWS_REGION, AWS_DEFAULT_REGION, profile region)
-  --endpoint-url URL        custom S3 endpoint (MinIO, R2, http://127.0.0.1:9000 ...)
+  --endpoint-url URL        custom S3 endpoint (MinIO, R2, http://127.0.0.1:9000 ...); for gs://, an emulator or
+                            private endpoint (or STORAGE_EMULATOR_HOST)
   --path-style              https://endpoint/bucket/key instead of https://bucket.endpoint/key
   --accelerate              S3 Transfer Acceleration (or s3.use_accelerate_endpoint = true in the profile)
   --dual-stack              the IPv4+IPv6 endpoint (or AWS_USE_DUALSTACK_ENDPOINT=true, use_dualstack_endpoint)
@@ -32,6 +37,10 @@ Options:
   --checksum ALG:BASE64     (s3) sign x-amz-checksum-ALG (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): S3 refuses other bytes
   --content-md5 BASE64      (s3) sign Content-MD5: S3 refuses other bytes
   --response-content-disposition VALUE   ask S3 to send this Content-Disposition
+  --key-file PATH           (gs) service-account JSON key file (default GOOGLE_APPLICATION_CREDENTIALS)
+  --virtual-hosted          (gs) https://BUCKET.storage.googleapis.com/KEY instead of path style
+  --bucket-bound-hostname H (gs) a CNAME / load balancer in front of the bucket: https://H/KEY (or http://H)
+  --universe-domain D       (gs) storage.D instead of storage.googleapis.com
   --service SERVICE         (url) service of the credential scope, e.g. execute-api, sts
   --header 'Name: value'    (url, explain) a header the client will send; repeatable
   --profile NAME            profile in ~/.aws/credentials and ~/.aws/config
@@ -55,7 +64,8 @@ function clampWarning(result: PresignResult, requested: number | undefined, sour
   return `warning: the URL expires at ${result.expiresAt.toISOString()}, after ${effective} s instead of ${requested ?? 3600}: the credentials (${from}) expire then; sign with longer-lived credentials for a longer URL`
 }
 
-function output(result: PresignResult, json: boolean): string {
+/** The URL, or with `--json` what the client needs to use it (S3 and Cloud Storage results alike). */
+function output(result: Pick<PresignResult, 'url' | 'method' | 'signedAt' | 'expiresAt' | 'signedHeaders' | 'headers'>, json: boolean): string {
   if (!json) return result.url
   return JSON.stringify(
     {
@@ -153,7 +163,8 @@ async function dispatch(args: Args, env: Env, io: Io, now: number): Promise<void
   if (first === 'url') io.out(await presignUrlCommand(second, args, session))
   else if (first === 'explain') io.out(await explainCommand(second, args, async () => (await session()).settings, now))
   else if (first.startsWith('s3://')) io.out(await presignS3Command(first, args, session))
-  else throw new UsageError(`unknown command ${JSON.stringify(first)}; expected s3://BUCKET/KEY, url or explain (see --help)`)
+  else if (first.startsWith('gs://')) io.out(output(await presignGcsCommand(first, args, env), args.flags.has('json')))
+  else throw new UsageError(`unknown command ${JSON.stringify(first)}; expected s3://BUCKET/KEY, gs://BUCKET/KEY, url or explain (see --help)`)
 }
 
 /** Run the CLI; returns the exit code. */

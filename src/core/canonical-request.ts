@@ -42,9 +42,14 @@ function normalizePath(path: string): string {
  * @example canonicalUri('/a/./b//c%20d+(1)', { normalize: false, doubleEncode: false }) === '/a/./b//c%20d%2B%281%29'
  */
 export function canonicalUri(path: string, options: CanonicalUriOptions = {}): string {
+  return canonicalPath(path, options.normalize ?? true, options.doubleEncode ?? true)
+}
+
+/** @internal {@link canonicalUri} with both options given, as arguments: what the signers call (no options object). */
+export function canonicalPath(path: string, normalize: boolean, doubleEncode: boolean): string {
   let p = path === '' ? '/' : path
-  if (options.normalize ?? true) p = normalizePath(p) || '/'
-  return options.doubleEncode ?? true ? uriEncode(p, true, 'path') : canonicalizeComponent(p, 'path', true)
+  if (normalize) p = normalizePath(p) || '/'
+  return doubleEncode ? uriEncode(p, true, 'path') : canonicalizeComponent(p, 'path', true)
 }
 
 /** @internal One query parameter in canonical encoding; `hasEquals` records whether the URL wrote `k=` or bare `k`. */
@@ -95,8 +100,12 @@ export function canonicalQueryString(query: string): string {
   return joinCanonicalQuery(parseQuery(query.startsWith('?') ? query.slice(1) : query))
 }
 
-/** @internal Normalize header input into `lowercase name -> trimmed values` in input order. */
-export function collectHeaders(headers: HeadersInput | undefined, field = 'request.headers'): Map<string, string[]> {
+/**
+ * @internal Normalize header input into `lowercase name -> trimmed values` in input order.
+ *
+ * @param names - the header names accepted: HTTP tokens (the default); Cloud Storage's signer also takes `/`
+ */
+export function collectHeaders(headers: HeadersInput | undefined, field: string, names = /^[!#$%&'*+\-.^_`|~\w]+$/): Map<string, string[]> {
   const map = new Map<string, string[]>()
   if (headers == null) return map
   if (typeof headers !== 'object') fail('InvalidHeader', field, 'must be an object or [name, value] pairs', headers)
@@ -104,7 +113,7 @@ export function collectHeaders(headers: HeadersInput | undefined, field = 'reque
   for (const entry of entries) {
     if (!Array.isArray(entry) || entry.length !== 2) fail('InvalidHeader', field, 'must have [name, value] pairs as entries')
     const [name, value] = entry as [unknown, unknown]
-    if (typeof name !== 'string' || !/^[!#$%&'*+\-.^_`|~\w]+$/.test(name)) {
+    if (typeof name !== 'string' || !names.test(name)) {
       fail('InvalidHeader', field, `must have HTTP tokens as header names, got ${JSON.stringify(String(name).slice(0, 64))}`)
     }
     for (let v of Array.isArray(value) ? (value as unknown[]) : value === undefined ? [] : [value]) {
@@ -173,8 +182,10 @@ export interface CanonicalRequestParts {
  * (`METHOD\nURI\nQUERY\nHEADERS\n\nSIGNED\nPAYLOAD`).
  */
 export function canonicalRequest(parts: CanonicalRequestParts): string {
-  return (
-    parts.method + '\n' + parts.canonicalUri + '\n' + parts.canonicalQuery + '\n' + parts.canonicalHeaders + '\n' +
-    parts.signedHeaders + '\n' + parts.payloadHash
-  )
+  return joinCanonicalRequest(parts.method, parts.canonicalUri, parts.canonicalQuery, parts.canonicalHeaders, parts.signedHeaders, parts.payloadHash)
+}
+
+/** @internal {@link canonicalRequest} with its parts as arguments, in their order: what the signers call (no parts object). */
+export function joinCanonicalRequest(method: string, uri: string, query: string, headers: string, signedHeaders: string, payloadHash: string): string {
+  return method + '\n' + uri + '\n' + query + '\n' + headers + '\n' + signedHeaders + '\n' + payloadHash
 }

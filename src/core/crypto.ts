@@ -29,8 +29,8 @@ export async function sha256Hex(data: string | Uint8Array<ArrayBuffer>): Promise
 }
 
 /** @internal Import raw bytes as an HMAC-SHA256 key. */
-export function importHmacKey(raw: Uint8Array<ArrayBuffer> | ArrayBuffer, extractable = false): Promise<CryptoKey> {
-  return subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, extractable, ['sign'])
+export function importHmacKey(raw: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<CryptoKey> {
+  return subtle().importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
 }
 
 /** @internal HMAC-SHA256 of a string under a key. */

@@ -20,6 +20,7 @@ export type PresignErrorCode =
   | 'CryptoUnavailable'
   | 'InvalidXml'
   | 'InvalidPartPlan'
+  | 'InvalidKeyFile'
 
 /**
  * The only kind of error this library throws for bad input.
@@ -31,16 +32,17 @@ export type PresignErrorCode =
  */
 export class PresignError extends Error {
   /** Stable machine-readable code. */
-  readonly code: PresignErrorCode
+  declare readonly code: PresignErrorCode
   /** Dotted path of the input that was rejected, e.g. `options.expiresIn`. */
-  readonly field: string
+  declare readonly field: string
 
   /** @internal */
   constructor(code: PresignErrorCode, field: string, message: string) {
     super(`${field}: ${message}`)
-    this.name = 'PresignError'
+    // Assigned, not declared as class fields (no field initializers in bundles); own keys stay code, field, name.
     this.code = code
     this.field = field
+    this.name = 'PresignError'
   }
 }
 

@@ -14,9 +14,14 @@ export interface ServiceRules {
   readonly tokenParam: string
 }
 
-const S3: ServiceRules = { normalizePath: false, doubleEncodePath: false, payloadHash: UNSIGNED_PAYLOAD, refuseDotSegments: true, tokenParam: SECURITY_TOKEN }
+/**
+ * S3's rules, with the session token in `tokenParam`. Built by a pure call, not a spread (`{ ...S3, tokenParam }`): in
+ * the flat dist file esbuild keeps a module-level spread, and with it these rules, in every bundle.
+ */
+const s3Rules = (tokenParam: string): ServiceRules => ({ normalizePath: false, doubleEncodePath: false, payloadHash: UNSIGNED_PAYLOAD, refuseDotSegments: true, tokenParam })
+const S3 = /* @__PURE__ */ s3Rules(SECURITY_TOKEN)
 /** S3 Express One Zone (directory buckets): S3's rules, with the CreateSession token in its own parameter. */
-const S3_EXPRESS: ServiceRules = { ...S3, tokenParam: S3_SESSION_TOKEN }
+const S3_EXPRESS = /* @__PURE__ */ s3Rules(S3_SESSION_TOKEN)
 const OTHER: ServiceRules = { normalizePath: true, doubleEncodePath: true, payloadHash: undefined, refuseDotSegments: false, tokenParam: SECURITY_TOKEN }
 
 /**

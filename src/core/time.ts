@@ -17,9 +17,9 @@ function parseIso(text: string): number {
  * A string must be ISO 8601 (`2026-12-01`, `2026-12-01T10:00:00.5Z`, `…+02:00`); a date-time without
  * a zone, such as `2026-12-01T10:00:00`, is read as UTC, never in the machine's local time zone.
  */
-export function toEpochMs(input: DateInput | undefined, field: string, now: () => number = Date.now): number {
+export function toEpochMs(input: DateInput | undefined, field: string): number {
   const ms =
-    input === undefined ? now()
+    input === undefined ? Date.now()
     : input instanceof Date ? input.getTime()
     : typeof input === 'number' ? input
     : typeof input === 'string' ? parseIso(input)

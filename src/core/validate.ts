@@ -30,7 +30,24 @@ export function checkBoolean(value: unknown, field: string, fallback: boolean): 
   return value
 }
 
+/**
+ * @internal An object of named values, `{ name: value }` (`undefined`: none, `{}`); a string, an array or `null` is a
+ * typed error (not `?0=a&1=b`).
+ */
+export function checkRecord(value: unknown, field: string): Readonly<Record<string, unknown>> {
+  if (value === undefined) return {}
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('InvalidOption', field, 'must be an object { name: value }', value)
+  return value as Record<string, unknown>
+}
+
 /** @internal Throw for a request that is not an object (a caller's mistake, not a bad request from the network). */
 export function checkObject(value: unknown, field: string, shape: string): void {
   if (value === null || typeof value !== 'object') throw new PresignError('InvalidOption', field, `must be an object ${shape}`)
+}
+
+/** @internal An HTTP method (1-32 letters), upper-cased; `undefined` is `GET`. */
+export function checkMethod(value: unknown, field: string): string {
+  const method = value ?? 'GET'
+  if (typeof method !== 'string' || !/^[A-Za-z]{1,32}$/.test(method)) fail('InvalidMethod', field, 'must be an HTTP method such as GET or PUT', method)
+  return method.toUpperCase()
 }

@@ -3,7 +3,7 @@ import type { Credentials } from '../core/credentials.js'
 import { fail, PresignError } from '../core/errors.js'
 import type { DateInput } from '../core/time.js'
 import { uriEncode } from '../core/uri-encode.js'
-import { checkBoolean } from '../core/validate.js'
+import { checkBoolean, checkRecord } from '../core/validate.js'
 import { presignDetailed, type PresignResult } from '../sign/presign.js'
 import { presignV4aDetailed } from '../sign/sigv4a.js'
 import { accessPointArn } from './arn.js'
@@ -198,19 +198,12 @@ function queryParams(location: S3Location): string[] {
     if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
     params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
   }
-  const query = record(location.query, 'location.query')
+  const query = checkRecord(location.query, 'location.query')
   for (const name of Object.keys(query)) add(name, query[name], `location.query["${name}"]`)
-  const overrides = record(location.responseOverrides, 'location.responseOverrides') as S3ResponseOverrides
+  const overrides = checkRecord(location.responseOverrides, 'location.responseOverrides') as S3ResponseOverrides
   for (const [option, name] of OVERRIDES) add(name, overrides[option], `location.responseOverrides.${option}`)
   add('versionId', location.versionId, 'location.versionId')
   return params
-}
-
-/** A plain object of optional fields (`undefined`: none); a string, an array or `null` is a typed error, not `?0=a&1=b`. */
-function record(value: unknown, field: string): Readonly<Record<string, unknown>> {
-  if (value === undefined) return {}
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('InvalidOption', field, 'must be an object { name: value }', value)
-  return value as Record<string, unknown>
 }
 
 /**

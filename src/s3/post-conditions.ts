@@ -39,6 +39,11 @@ export interface RangeRule {
 /** @internal One rule of a policy. */
 export type Rule = FieldRule | RangeRule
 
+/** @internal A rule on a field, its name lower-cased for matching. */
+export function fieldRule(op: FieldRule['op'], name: string, value: string, source: string): FieldRule {
+  return { op, name, lower: name.toLowerCase(), value, source }
+}
+
 /** @internal Why a condition does not parse: its bounds, its shape, an empty object, or a value that is no string. */
 export interface ConditionProblem {
   readonly problem: 'bounds' | 'shape' | 'empty' | 'value'
@@ -69,7 +74,7 @@ export function parseCondition(c: unknown, source: string, digitStrings: boolean
     }
     if (c.length === 3 && (op === 'eq' || op === 'starts-with') && typeof a === 'string' && a.startsWith('$') && a.length > 1) {
       if (typeof b !== 'string') return { problem: 'value', value: b }
-      return [{ op, name: a.slice(1), lower: a.slice(1).toLowerCase(), value: b, source }]
+      return [fieldRule(op, a.slice(1), b, source)]
     }
     return { problem: 'shape', value: c }
   }
@@ -79,7 +84,7 @@ export function parseCondition(c: unknown, source: string, digitStrings: boolean
   const rules: Rule[] = []
   for (const [name, value] of entries) {
     if (typeof value !== 'string') return { problem: 'value', name, value }
-    rules.push({ op: 'eq', name, lower: name.toLowerCase(), value, source })
+    rules.push(fieldRule('eq', name, value, source))
   }
   return rules
 }

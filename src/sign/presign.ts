@@ -1,4 +1,4 @@
-import { canonicalRequest, canonicalUri, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam } from '../core/canonical-request.js'
 import { ALGORITHM, ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
 import { checkCredentials, type Credentials } from '../core/credentials.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from '../core/crypto.js'
@@ -10,7 +10,7 @@ import { credentialScope, credentialScopeV4a, stringToSign } from '../core/strin
 import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
 import { toWirePath, uriEncode } from '../core/uri-encode.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
-import { checkBoolean, checkName, checkPayloadHash, checkSeconds } from '../core/validate.js'
+import { checkBoolean, checkMethod, checkName, checkPayloadHash, checkSeconds } from '../core/validate.js'
 
 /** The request the presigned URL will allow. */
 export interface PresignRequest {
@@ -97,7 +97,7 @@ export interface PresignResult {
 }
 
 /** The signing parameters (lower case): a URL that already has one is rejected. */
-const SIGNING_PARAMS = /* @__PURE__ */ new Set<string>(AUTH_PARAMS.map((name) => name.toLowerCase()))
+const SIGNING_PARAMS = /* @__PURE__ */ new Set<string>(/* @__PURE__ */ AUTH_PARAMS.map((name) => name.toLowerCase()))
 
 /** @internal A request parsed and validated, ready for the canonical request. */
 export interface Prepared {
@@ -135,8 +135,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const { expiresIn, signedAtMs } = validity(options, creds.expiresAtMs)
   const amzDate = toAmzDate(signedAtMs)
 
-  const method = request.method ?? 'GET'
-  if (typeof method !== 'string' || !/^[A-Za-z]{1,32}$/.test(method)) fail('InvalidMethod', 'request.method', 'must be an HTTP method such as GET or PUT', method)
+  const method = checkMethod(request.method, 'request.method')
   const target = requestTarget(request.url)
   const rules = serviceRules(service)
   const normalize = checkBoolean(options.normalizePath, 'options.normalizePath', rules.normalizePath)
@@ -153,10 +152,10 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const payload = payloadOf(request.body, checkPayloadHash(options.payloadHash) ?? rules.payloadHash)
 
   return {
-    method: method.toUpperCase(),
+    method,
     origin: target.scheme + '://' + target.host,
     wirePath: target.wirePath,
-    canonicalUri: canonicalUri(target.wirePath, { normalize, doubleEncode }),
+    canonicalUri: canonicalPath(target.wirePath, normalize, doubleEncode),
     query: target.query,
     headers,
     accessKeyId: creds.accessKeyId,
@@ -219,11 +218,12 @@ function requestTarget(url: unknown): { scheme: string; host: string; wirePath: 
   if (!m || (scheme !== 'http' && scheme !== 'https')) fail('InvalidUrl', field, 'must be an absolute http: or https: URL', url)
   if (m[5] !== undefined) fail('InvalidUrl', field, 'must not contain a #fragment')
   const hp = HOST_PORT.exec(m[2]!)
-  const port = Number(hp?.[2] ?? (scheme === 'https' ? 443 : 80))
+  const defaultPort = scheme === 'https' ? 443 : 80
+  const port = Number(hp?.[2] ?? defaultPort)
   if (!hp || port < 1 || port > 65535) {
     fail('InvalidUrl', field, 'must have an ASCII (punycode) host or [IPv6] literal, a port in 1..65535 and no user info')
   }
-  const host = hp[1]!.toLowerCase() + (port === (scheme === 'https' ? 443 : 80) ? '' : ':' + port)
+  const host = hp[1]!.toLowerCase() + (port === defaultPort ? '' : ':' + port)
   const wirePath = toWirePath(m[3] || '/', field)
   if (wirePath[0] !== '/') fail('InvalidUrl', field, 'must have a path that starts with "/"')
   const query = parseQuery(m[4] ?? '', field)
@@ -287,7 +287,7 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
   let canonicalQuery = ''
   if (p.query.length) canonicalQuery = joinCanonicalQuery(p.query.concat(ours.map(([key, value]) => ({ key, value, hasEquals: true }))))
   else for (const [key, value] of ours) canonicalQuery += (canonicalQuery ? '&' : '') + key + '=' + value
-  const creq = canonicalRequest({ method: p.method, canonicalUri: p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash })
+  const creq = joinCanonicalRequest(p.method, p.canonicalUri, canonicalQuery, canonicalHeaders, signedHeaders, payloadHash)
   // The URL: its own parameters first, then ours in the order of AWS's reference suite.
   let url = p.origin + p.wirePath + '?'
   for (const q of p.query) url += q.key + (q.hasEquals ? '=' + q.value : '') + '&'

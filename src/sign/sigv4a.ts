@@ -1,8 +1,9 @@
+import { ALGORITHM_V4A } from '../core/constants.js'
 import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js'
 import { describe, fail, PresignError } from '../core/errors.js'
 import { KeyCache } from '../core/key-cache.js'
 import { MAX_REGIONS, REGION_PATTERN } from '../core/region-set.js'
-import { stringToSignV4a } from '../core/string-to-sign.js'
+import { stringToSign } from '../core/string-to-sign.js'
 import { uriEncode } from '../core/uri-encode.js'
 import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
 
@@ -156,7 +157,7 @@ export async function presignV4aDetailed(request: PresignRequest, options: Presi
   // The scope has no region; prepare() validates a placeholder one.
   const p = prepare(request, { ...options, region: 'aws-global' })
   const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)), regionSet)
-  const sts = stringToSignV4a(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest))
+  const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest), ALGORITHM_V4A)
   const { privateKey } = await v4aKeys(p.accessKeyId, p.secretAccessKey)
   const der = p1363ToDer(new Uint8Array(await subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, utf8(sts))))
   return result(p, pl, sts, der)

@@ -4,14 +4,14 @@
  * {@link verification}, which is pure: a front end only answers its needs (the credentials lookup, the SHA-256s,
  * and the HMAC, or on Web Crypto the ECDSA check of SigV4a).
  */
-import { type CanonicalHeaders, canonicalRequest, canonicalUri, formatCanonicalHeaders, joinCanonicalQuery, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import { type CanonicalHeaders, canonicalPath, formatCanonicalHeaders, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam } from '../core/canonical-request.js'
 import { ALGORITHM, ALGORITHM_V4A, MAX_EXPIRES, REQUIRED_AUTH_PARAMS } from '../core/constants.js'
 import type { Credentials } from '../core/credentials.js'
 import { EMPTY_SHA256, equalHex, utf8 } from '../core/crypto.js'
 import { fail as failOption } from '../core/errors.js'
 import { globMatch, parseRegionSet } from '../core/region-set.js'
 import { type ServiceRules, serviceRules } from '../core/service-rules.js'
-import { credentialScope, credentialScopeV4a, stringToSign, stringToSignV4a } from '../core/string-to-sign.js'
+import { credentialScope, credentialScopeV4a, stringToSign } from '../core/string-to-sign.js'
 import { parseAmzDate } from '../core/time.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
 import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
@@ -141,7 +141,7 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   if (creq === undefined) return malformed('The request path is not valid')
   const hash = (yield { sha256: creq }) as string
   const sts = scope.v4a
-    ? stringToSignV4a(scope.amzDate, credentialScopeV4a(scope.day, scope.service), hash)
+    ? stringToSign(scope.amzDate, credentialScopeV4a(scope.day, scope.service), hash, ALGORITHM_V4A)
     : stringToSign(scope.amzDate, credentialScope(scope.day, scope.region, scope.service), hash)
   const valid = yield { sts, scope, secret: creds.secretAccessKey, signature: auth.get('X-Amz-Signature')! }
   if (signed.signedHeaders !== auth.get('X-Amz-SignedHeaders') || !valid) {
@@ -354,19 +354,19 @@ function serverCanonicalRequest(
   const signedParams = target.params.filter((p) => p.key !== 'X-Amz-Signature' && (settings.signSessionToken || p.key !== rules.tokenParam))
   let uri: string
   try {
-    uri = canonicalUri(target.path, { normalize: settings.normalizePath ?? rules.normalizePath, doubleEncode: settings.doubleEncodePath ?? rules.doubleEncodePath })
+    uri = canonicalPath(target.path, settings.normalizePath ?? rules.normalizePath, settings.doubleEncodePath ?? rules.doubleEncodePath)
   } catch {
     return undefined
   }
-  return canonicalRequest({
+  return joinCanonicalRequest(
     // ASCII letters only are upper-cased: 'poſt'.toUpperCase() is 'POST', and no such method was ever signed.
-    method: /^[A-Za-z]+$/.test(method) ? method.toUpperCase() : method,
-    canonicalUri: uri,
-    canonicalQuery: joinCanonicalQuery(signedParams),
-    canonicalHeaders: signed.canonicalHeaders,
-    signedHeaders: signed.signedHeaders,
+    /^[A-Za-z]+$/.test(method) ? method.toUpperCase() : method,
+    uri,
+    joinCanonicalQuery(signedParams),
+    signed.canonicalHeaders,
+    signed.signedHeaders,
     payloadHash,
-  })
+  )
 }
 
 /** The options, validated: a bad option is a `PresignError`, never a raw `TypeError` or a silently wrong check. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { chromium } from 'playwright-core'
-import { CHROMIUM_ARGS, distEsm, findRuntime, here, staticServer } from './tools.mjs'
+import { CHROMIUM_ARGS, distEsm, distGcsEsm, findRuntime, here, staticServer } from './tools.mjs'
 
 const PAGE = `<!doctype html>
 <meta charset="utf-8">
@@ -16,9 +16,10 @@ const PAGE = `<!doctype html>
   const done = (result) => { window.__result = result }
   try {
     const lib = await import('/dist/index.js')
+    const gcs = await import('/dist/gcs.js')
     const { runCases } = await import('/run-cases.mjs')
     const data = await (await fetch('/cases.json')).json()
-    const result = await runCases(lib, data)
+    const result = await runCases({ ...lib, gcs }, data)
     done({ ...result, secure: window.isSecureContext, subtle: !!globalThis.crypto?.subtle })
   } catch (e) {
     done({ passed: 0, failed: 1, failures: [{ suite: 'page', name: 'load', message: String(e && e.stack || e) }] })
@@ -78,7 +79,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     routes: {
       '/': { body: PAGE, type: 'text/html; charset=utf-8' },
       '/dist/index.js': distEsm,
+      '/dist/gcs.js': distGcsEsm,
       '/run-cases.mjs': join(here, 'run-cases.mjs'),
+      '/gcs-cases.mjs': join(here, 'gcs-cases.mjs'),
       '/cases.json': dataFile,
     },
   })

@@ -9,7 +9,7 @@ const jsr = JSON.parse(readFileSync(join(projectRoot, 'jsr.json'), 'utf8'))
 const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'))
 const problems = []
 if (jsr.version !== pkg.version) problems.push(`jsr.json version ${jsr.version} is not package.json's ${pkg.version}`)
-const expected = { '.': './src/index.ts', './upload': './src/upload/index.ts', './checksums': './src/checksums/index.ts', './credentials': './src/credentials/index.ts' }
+const expected = { '.': './src/index.ts', './upload': './src/upload/index.ts', './checksums': './src/checksums/index.ts', './credentials': './src/credentials/index.ts', './gcs': './src/gcs/index.ts' }
 if (JSON.stringify(jsr.exports) !== JSON.stringify(expected)) problems.push(`jsr.json exports ${JSON.stringify(jsr.exports)}, expected ${JSON.stringify(expected)}`)
 
 const deno = findRuntime('deno')

@@ -1,10 +1,11 @@
-// The portable runner: plain ESM, no Node built-ins, no file system, no imports. It runs in Node,
-// Deno, Bun, a browser page and a workerd worker alike.
+// The portable runner: plain ESM, no Node built-ins, no file system; its one import is its sibling
+// gcs-cases.mjs (as portable). It runs in Node, Deno, Bun, a browser page and a workerd worker alike.
 //
-//   const { passed, failed, failures } = await runCases(lib, data)
+//   const { passed, failed, failures } = await runCases({ ...lib, gcs }, data)
 //
-// `lib` is the module namespace of the BUILT package (dist/index.js or dist/index.cjs); `data` is
-// the object test/runtimes/prepare-data.mjs writes. Every case is one unit, passed only if all
+// `lib` is the module namespace of the BUILT package (dist/index.js or dist/index.cjs), with the gcs
+// entry's (dist/gcs.js or dist/gcs.cjs) as `lib.gcs`; `data` is the object
+// test/runtimes/prepare-data.mjs writes. Every case is one unit, passed only if all
 // of its checks pass:
 // - crt (AWS CRT suite, query cases; see test/aws-suite.test.ts): presignDetailed's canonical
 //   request, string to sign, signature, method and URL byte for byte;
@@ -14,8 +15,11 @@
 // - v4a (AWS CRT SigV4a suite; see test/sign/sigv4a.test.ts): canonical request, string to sign and URL
 //   byte for byte (but the randomized ECDSA signature), and both our signature and the suite's
 //   verify with verifyPresigned;
-// and for all of them: presign / presignS3 and presignSync return the same URL as the detailed
+// - gcsSigning, gcsPost (Google's Cloud Storage conformance suite; see test/gcs/conformance.test.ts):
+//   canonical request, string to sign and URL, and every POST form field, byte for byte;
+// and for the AWS ones: presign / presignS3 and presignSync return the same URL as the detailed
 // call, and presignSyncDetailed returns the same result.
+import { runPostCase, runSigningCase } from './gcs-cases.mjs'
 
 const MAX_FAILURES = 20
 
@@ -193,6 +197,8 @@ export async function runCases(lib, data) {
     ['signingNames', data.signingNames ?? [], signingNameCase],
     ['endpoints', data.endpoints ?? [], endpointCase],
     ['addresses', data.addresses ?? [], addressCase],
+    ['gcsSigning', data.gcs?.signing ?? [], (l, c) => runSigningCase(l.gcs, c, data.gcs.keyFile)],
+    ['gcsPost', data.gcs?.post ?? [], (l, c) => runPostCase(l.gcs, c, data.gcs.keyFile)],
   ]
   const out = { passed: 0, failed: 0, total: 0, suites: {}, failures: [] }
   for (const [suite, cases, run] of suites) {

@@ -14,6 +14,8 @@ export const nodeModules = join(projectRoot, 'node_modules')
 export const outDir = join(here, '.out')
 export const distEsm = join(projectRoot, 'dist', 'index.js')
 export const distCjs = join(projectRoot, 'dist', 'index.cjs')
+export const distGcsEsm = join(projectRoot, 'dist', 'gcs.js')
+export const distGcsCjs = join(projectRoot, 'dist', 'gcs.cjs')
 
 /** The documented example (AWS S3 docs): every snippet of docs/runtimes.md must print a URL with this signature. */
 export const DOC_SIGNATURE = 'aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404'

@@ -1,19 +1,20 @@
 // Cloudflare's workerd (npm package "workerd"): node test/runtimes/workerd.mjs <cases.json>
-// A worker (ES modules: the worker, dist/index.js as the module "sigv4-presign", run-cases.mjs and
+// A worker (ES modules: the worker, dist/index.js and dist/gcs.js as "sigv4-presign" and "sigv4-presign/gcs", run-cases.mjs, gcs-cases.mjs and
 // the data as a JSON module) is served by `workerd serve` on 127.0.0.1; one fetch runs every case
 // and answers with the counts; then workerd is stopped.
 import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { distEsm, fetchWhenUp, findRuntime, freePort, here, outDir, start, workerdConfig } from './tools.mjs'
+import { distEsm, distGcsEsm, fetchWhenUp, findRuntime, freePort, here, outDir, start, workerdConfig } from './tools.mjs'
 
 const WORKER = `import * as lib from 'sigv4-presign'
+import * as gcs from 'sigv4-presign/gcs'
 import { runCases } from 'run-cases.mjs'
 import data from 'cases.json'
 
 export default {
   async fetch() {
-    return Response.json(await runCases(lib, data))
+    return Response.json(await runCases({ ...lib, gcs }, data))
   },
 }
 `
@@ -52,12 +53,16 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   mkdirSync(dir, { recursive: true })
   writeFileSync(join(dir, 'worker.mjs'), WORKER)
   copyFileSync(distEsm, join(dir, 'index.js'))
+  copyFileSync(distGcsEsm, join(dir, 'gcs.js'))
   copyFileSync(join(here, 'run-cases.mjs'), join(dir, 'run-cases.mjs'))
+  copyFileSync(join(here, 'gcs-cases.mjs'), join(dir, 'gcs-cases.mjs'))
   copyFileSync(process.argv[2], join(dir, 'cases.json'))
   const { status, body, log, version } = await runInWorkerd(dir, [
     ['worker.mjs', 'esModule', 'worker.mjs'],
     ['sigv4-presign', 'esModule', 'index.js'],
+    ['sigv4-presign/gcs', 'esModule', 'gcs.js'],
     ['run-cases.mjs', 'esModule', 'run-cases.mjs'],
+    ['gcs-cases.mjs', 'esModule', 'gcs-cases.mjs'],
     ['cases.json', 'json', 'cases.json'],
   ])
   let result
