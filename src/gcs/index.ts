@@ -9,6 +9,7 @@ import { checkKeyFile, clearRsaKeys, type GcsServiceAccountKey } from './key-fil
 
 export { presignGcs, presignGcsDetailed } from './presign.js'
 export type { GcsPresignResult, PresignGcsOptions } from './presign.js'
+export type { SignedUrlDetails } from '../core/signed-url.js'
 export { presignGcsPost } from './post.js'
 export type { GcsPostLocation, GcsPresignedPost, PresignGcsPostOptions } from './post.js'
 export { gcsObjectUrl } from './address.js'
@@ -19,7 +20,7 @@ export { PresignError } from '../core/errors.js'
 export type { PresignErrorCode } from '../core/errors.js'
 export type { HeadersInput } from '../core/canonical-request.js'
 export type { DateInput } from '../core/time.js'
-export type { PostConditions, PostPolicyCondition } from '../s3/post-form.js'
+export type { PostConditions, PostPolicyCondition, PostPolicyOptions, SignedPostPolicy } from '../s3/post-form.js'
 
 /**
  * Validate a service-account key file (its JSON text or the parsed object) and return its signer and key, e.g. to

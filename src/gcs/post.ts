@@ -4,9 +4,9 @@
  */
 import { MAX_EXPIRES } from '../core/constants.js'
 import { fail } from '../core/errors.js'
-import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
+import { toAmzDate, toEpochMs } from '../core/time.js'
 import { checkSeconds } from '../core/validate.js'
-import { base64Utf8, type PostConditions, type PostDialect, type PostPolicyCondition, postForm } from '../s3/post-form.js'
+import { base64Utf8, type PostDialect, type PostPolicyCondition, type PostPolicyOptions, postForm, type SignedPostPolicy } from '../s3/post-form.js'
 import { type GcsBucketAddress, gcsAddress } from './address.js'
 import { type GcsCredentials, gcsRegion, gcsScope, gcsSigner } from './signer.js'
 
@@ -22,44 +22,19 @@ export interface GcsPostLocation extends GcsBucketAddress {
   readonly keyPrefix?: string | undefined
 }
 
-/** Options of {@link presignGcsPost}. */
-export interface PresignGcsPostOptions {
+/** Options of {@link presignGcsPost}: `presignPost`'s (its conditions' `metadata` becomes `x-goog-meta-*`), with Cloud Storage's signer. */
+export interface PresignGcsPostOptions extends PostPolicyOptions {
   /** Who signs: a service-account key file (object or JSON text) or an HMAC key `{ accessId, secret }`. */
   readonly credentials: GcsCredentials
-  /** Lifetime of the policy in seconds, an integer in 1..604800 (7 days). Default 3600. */
-  readonly expiresIn?: number | undefined
-  /** When the policy is signed: `Date`, epoch ms or ISO 8601 string. Default: now. Sub-second parts are dropped. */
-  readonly signingDate?: DateInput | undefined
   /** Region of the credential scope. Default `auto`. */
   readonly region?: string | undefined
-  /**
-   * What the upload must satisfy: `presignPost`'s vocabulary (`metadata` becomes `x-goog-meta-*`). Exact conditions,
-   * such as Google's `{ 'x-goog-meta-color': 'red' }` or `{ success_action_status: '201' }` in `other`, are also form
-   * fields, spelled as given.
-   */
-  readonly conditions?: PostConditions | undefined
-  /** Extra form fields; each must be covered by a condition and satisfy it, except `x-ignore-*` fields. */
-  readonly fields?: Readonly<Record<string, string>> | undefined
 }
 
-/** A signed Cloud Storage POST policy: send `fields`, then the file as the last field named `file`, to `url`. */
-export interface GcsPresignedPost {
-  /** Where the form is POSTed (`multipart/form-data`): the bucket's URL, ending in `/`. */
-  readonly url: string
-  /** Form fields, in the order to append them (`key`, the condition fields, `x-goog-*`, `policy`, `x-goog-signature`); the file goes last. */
-  readonly fields: Readonly<Record<string, string>>
-  /** The policy that `fields.policy` encodes (base64 of its JSON, non-ASCII escaped as `\uXXXX`). */
-  readonly policy: {
-    /** Every condition, in the order of the policy. */
-    readonly conditions: readonly PostPolicyCondition[]
-    /** `YYYY-MM-DDTHH:MM:SSZ`, in UTC. */
-    readonly expiration: string
-  }
-  /** `x-goog-date` as a `Date`. */
-  readonly signedAt: Date
-  /** The policy's `expiration`. */
-  readonly expiresAt: Date
-}
+/**
+ * A signed Cloud Storage POST policy. Its fields come in the order to append them (`key`, the condition fields,
+ * `x-goog-*`, `policy`, `x-goog-signature`); the policy's JSON has non-ASCII escaped as `\uXXXX`.
+ */
+export interface GcsPresignedPost extends SignedPostPolicy {}
 
 /** Cloud Storage's dialect of POST policies: `x-goog-meta-*` metadata, and the fields `presignGcsPost` writes itself. */
 const GCS_POST: PostDialect = {

@@ -2,6 +2,7 @@
  * Cloud Storage V4 signed URLs (`GOOG4-RSA-SHA256` with a service-account key, `GOOG4-HMAC-SHA256` with an HMAC key),
  * built with SigV4's shared steps (src/core/): canonical request, credential scope, string to sign, key derivation.
  */
+import type { SignedUrlDetails } from '../core/signed-url.js'
 import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, joinCanonicalRequest, type QueryParam } from '../core/canonical-request.js'
 import { MAX_EXPIRES, UNSIGNED_PAYLOAD } from '../core/constants.js'
 import { sha256Hex } from '../core/crypto.js'
@@ -33,31 +34,13 @@ export interface PresignGcsOptions {
 }
 
 /** Everything {@link presignGcsDetailed} computed, for debugging `SignatureDoesNotMatch`. */
-export interface GcsPresignResult {
-  /** The signed URL. */
-  readonly url: string
-  /** The method the URL is valid for. */
-  readonly method: string
-  /** Headers (other than `host`) the client must send with exactly these values, lower-case names. */
-  readonly headers: Readonly<Record<string, string>>
-  /** Lower-case names of the signed headers, sorted (always includes `host`). */
-  readonly signedHeaders: readonly string[]
-  /** The canonical request that was signed. Compare it with the one in Cloud Storage's error response. */
-  readonly canonicalRequest: string
-  /** The string to sign. */
-  readonly stringToSign: string
-  /** Hex signature (`X-Goog-Signature`). */
-  readonly signature: string
+export interface GcsPresignResult extends SignedUrlDetails {
   /** `GOOG4-RSA-SHA256` (service account) or `GOOG4-HMAC-SHA256` (HMAC key). */
   readonly algorithm: 'GOOG4-RSA-SHA256' | 'GOOG4-HMAC-SHA256'
   /** `YYYYMMDD/region/storage/goog4_request`. */
   readonly credentialScope: string
   /** `X-Goog-Date`, `YYYYMMDDTHHMMSSZ`. */
   readonly googDate: string
-  /** When the URL becomes valid. */
-  readonly signedAt: Date
-  /** When the URL stops being valid (`signedAt + expiresIn`). */
-  readonly expiresAt: Date
 }
 
 /**

@@ -5,6 +5,7 @@
  * names in messages) is a {@link PostDialect}.
  */
 import { describe, fail, PresignError } from '../core/errors.js'
+import type { DateInput } from '../core/time.js'
 import { utf8 } from '../core/crypto.js'
 import { LONE_SURROGATE } from '../core/utf8.js'
 import { checkRecord } from '../core/validate.js'
@@ -75,6 +76,40 @@ export interface PostConditions {
    * Not for `$key` (use `key`/`keyPrefix`), `bucket` or the signing fields (`x-amz-*`, Cloud Storage's `x-goog-*`), which are added.
    */
   readonly other?: readonly PostPolicyCondition[] | undefined
+}
+
+/** The options every POST policy signer takes (`presignPost`, `presignGcsPost`), besides who signs. */
+export interface PostPolicyOptions {
+  /** Lifetime of the policy in seconds, an integer in 1..604800 (7 days). Default 3600. */
+  readonly expiresIn?: number | undefined
+  /** When the policy is signed: `Date`, epoch ms or ISO 8601 string. Default: now. Sub-second parts are dropped. */
+  readonly signingDate?: DateInput | undefined
+  /** What the upload must satisfy. Every exact condition is also a form field. */
+  readonly conditions?: PostConditions | undefined
+  /**
+   * Extra form fields (e.g. a default `Content-Type` under a `startsWith` rule). Each must be covered by a condition
+   * and satisfy it, except `x-ignore-*` fields, which the service ignores.
+   */
+  readonly fields?: Readonly<Record<string, string>> | undefined
+}
+
+/** A signed POST policy: send `fields`, then the file as the last field named `file`, to `url`. */
+export interface SignedPostPolicy {
+  /** Where the form is POSTed (`multipart/form-data`): the bucket's URL, ending in `/`. */
+  readonly url: string
+  /** Form fields, in the order to append them; the file goes last, as `file`. */
+  readonly fields: Readonly<Record<string, string>>
+  /** The policy that `fields.policy` encodes (base64 of its JSON). */
+  readonly policy: {
+    /** The policy's expiration in UTC: S3's with milliseconds (`…T04:35:40.000Z`), Cloud Storage's without. */
+    readonly expiration: string
+    /** Every condition, in the order of the policy. */
+    readonly conditions: readonly PostPolicyCondition[]
+  }
+  /** The signing date as a `Date`. */
+  readonly signedAt: Date
+  /** The policy's `expiration`. */
+  readonly expiresAt: Date
 }
 
 /** A metadata name: an HTTP token. */

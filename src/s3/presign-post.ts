@@ -4,12 +4,12 @@ import { hmac, toHex } from '../core/crypto.js'
 import { fail, PresignError } from '../core/errors.js'
 import { signingKey } from '../core/signing-key.js'
 import { credentialScope } from '../core/string-to-sign.js'
-import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
+import { toAmzDate, toEpochMs } from '../core/time.js'
 import { LONE_SURROGATE } from '../core/utf8.js'
 import { checkSeconds } from '../core/validate.js'
 import { bucketUrl } from './object-url.js'
 import { fieldBytes, MAX_FIELD_BYTES } from './post-conditions.js'
-import { base64Utf8, type PostConditions, type PostDialect, type PostPolicyCondition, postForm } from './post-form.js'
+import { base64Utf8, type PostDialect, type PostPolicyOptions, postForm, type SignedPostPolicy } from './post-form.js'
 
 export type { PostConditions, PostPolicyCondition } from './post-form.js'
 
@@ -38,40 +38,13 @@ export interface PostLocation {
 
 
 /** Options of {@link presignPost}. */
-export interface PresignPostOptions {
+export interface PresignPostOptions extends PostPolicyOptions {
   /** Who signs. */
   readonly credentials: Credentials
-  /** Lifetime of the policy in seconds, an integer in 1..604800 (7 days). Default 3600. */
-  readonly expiresIn?: number | undefined
-  /** When the policy is signed: `Date`, epoch ms or ISO 8601 string. Default: now. Sub-second parts are dropped. */
-  readonly signingDate?: DateInput | undefined
-  /** What the upload must satisfy. */
-  readonly conditions?: PostConditions | undefined
-  /**
-   * Extra form fields (e.g. a default `Content-Type` under a `startsWith` rule). Each must be
-   * covered by a condition and satisfy it, except `x-ignore-*` fields, which S3 ignores.
-   */
-  readonly fields?: Readonly<Record<string, string>> | undefined
 }
 
-/** A signed POST policy: send `fields`, then the file as the last field named `file`, to `url`. */
-export interface PresignedPost {
-  /** The bucket's root URL; the form is POSTed here (`multipart/form-data`). */
-  readonly url: string
-  /** Form fields, in the order to append them; the file goes last, as `file`. */
-  readonly fields: Readonly<Record<string, string>>
-  /** The policy that `fields.policy` encodes (base64 of its UTF-8 JSON). */
-  readonly policy: {
-    /** ISO 8601 with milliseconds, in UTC. */
-    readonly expiration: string
-    /** Every condition, in the order of the policy. */
-    readonly conditions: readonly PostPolicyCondition[]
-  }
-  /** `x-amz-date` as a `Date`. */
-  readonly signedAt: Date
-  /** The policy's `expiration`. */
-  readonly expiresAt: Date
-}
+/** A signed S3 POST policy (its `policy.expiration` with milliseconds, as botocore writes it). */
+export interface PresignedPost extends SignedPostPolicy {}
 
 /** S3's dialect of POST policies: `x-amz-meta-*` metadata, and the fields `presignPost` writes itself. */
 const S3_POST: PostDialect = {

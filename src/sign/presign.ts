@@ -1,4 +1,5 @@
 import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import type { SignedUrlDetails } from '../core/signed-url.js'
 import { ALGORITHM, ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
 import { checkCredentials, type Credentials } from '../core/credentials.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from '../core/crypto.js'
@@ -71,29 +72,11 @@ export interface PresignOptions {
 }
 
 /** Everything `presignDetailed` computed, for debugging `SignatureDoesNotMatch`. */
-export interface PresignResult {
-  /** The presigned URL. */
-  readonly url: string
-  /** The method the URL is valid for. */
-  readonly method: string
-  /** Headers (other than `host`) the client must send with exactly these values, lower-case names. */
-  readonly headers: Readonly<Record<string, string>>
-  /** Lower-case names of the signed headers, sorted (always includes `host`). */
-  readonly signedHeaders: readonly string[]
-  /** The canonical request that was signed. Compare it with the one in S3's error response. */
-  readonly canonicalRequest: string
-  /** The string to sign. */
-  readonly stringToSign: string
-  /** Hex signature (`X-Amz-Signature`). */
-  readonly signature: string
+export interface PresignResult extends SignedUrlDetails {
   /** `YYYYMMDD/region/service/aws4_request`. */
   readonly credentialScope: string
   /** `X-Amz-Date`, `YYYYMMDDTHHMMSSZ`. */
   readonly amzDate: string
-  /** When the URL becomes valid. */
-  readonly signedAt: Date
-  /** When the URL stops being valid (`signedAt + expiresIn`). */
-  readonly expiresAt: Date
 }
 
 /** The signing parameters (lower case): a URL that already has one is rejected. */
