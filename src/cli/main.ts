@@ -1,8 +1,9 @@
 /**
- * `sigv4-presign`: the `aws s3 presign` experience without the AWS CLI or an SDK.
- * The only module that uses Node built-ins; the library never imports it.
+ * `sigv4-presign`: the `aws s3 presign` experience without the AWS CLI or an SDK (and `gs://` for Cloud Storage).
+ * With the credentials entry, the only code that uses Node built-ins; the library never imports it.
  */
 import type { CredentialSource } from '../credentials/types.js'
+import type { SignedUrlDetails } from '../core/signed-url.js'
 import { PresignError, type PresignResult, presignDetailed, presignS3Detailed } from '../index.js'
 import { type Args, type Env, flag, oneLine, parseArgs, parseBindings, parseExpires, parseHeaders, UsageError } from './args.js'
 import { explainCommand } from './explain.js'
@@ -65,7 +66,7 @@ function clampWarning(result: PresignResult, requested: number | undefined, sour
 }
 
 /** The URL, or with `--json` what the client needs to use it (S3 and Cloud Storage results alike). */
-function output(result: Pick<PresignResult, 'url' | 'method' | 'signedAt' | 'expiresAt' | 'signedHeaders' | 'headers'>, json: boolean): string {
+function output(result: SignedUrlDetails, json: boolean): string {
   if (!json) return result.url
   return JSON.stringify(
     {
