@@ -4,13 +4,15 @@
  */
 import type { Credentials } from '../core/credentials.js'
 import { type VerifyFailure, verifyPresigned } from '../index.js'
-import { type Args, flag, parseHeaders, UsageError } from './args.js'
+import { type Args, flag, oneLine, parseHeaders, UsageError } from './args.js'
 import { loadCredentials, type Settings } from './settings.js'
 
 /** The methods tried, in this order, when `--method` is not given (the URL does not say which one it was signed for). */
 const METHODS = ['GET', 'PUT', 'HEAD', 'DELETE', 'POST'] as const
+/** The most signed headers `explain` names when it needs their values. */
+const MAX_NAMED = 8
 
-/** The decoded query of a presigned URL. */
+/** The decoded query of a presigned URL, for display: control characters and line breaks escaped. */
 function queryParams(url: string): Map<string, string> {
   const q = url.indexOf('?')
   const params = new Map<string, string>()
@@ -18,7 +20,8 @@ function queryParams(url: string): Map<string, string> {
     const eq = pair.indexOf('=')
     if (eq < 0) continue
     try {
-      params.set(decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1)))
+      // Shown, never signed (the check reads the URL itself): a decoded line break must not forge an output line.
+      params.set(decodeURIComponent(pair.slice(0, eq)), oneLine(decodeURIComponent(pair.slice(eq + 1))))
     } catch {
       throw new UsageError('the URL has malformed percent-encoding in its query')
     }
@@ -62,7 +65,10 @@ async function checkSignature(url: string, params: ReadonlyMap<string, string>, 
   const given = new Set(headers.map(([name]) => name.toLowerCase()))
   const needed = (params.get('X-Amz-SignedHeaders') ?? '').split(';').filter((h) => h && h !== 'host' && !given.has(h))
   if (needed.length) {
-    return [`signature:      not checked: the URL signs ${needed.join(', ')}, which the client must send; check it with ${needed.map((h) => `--header '${h}: VALUE'`).join(' ')}`]
+    // A hostile URL may list thousands: name the first few.
+    const shown = needed.slice(0, MAX_NAMED)
+    const more = needed.length > MAX_NAMED ? ` (and ${needed.length - MAX_NAMED} more)` : ''
+    return [`signature:      not checked: the URL signs ${shown.join(', ')}${more}, which the client must send; check it with ${shown.map((h) => `--header '${h}: VALUE'`).join(' ')}`]
   }
   const [accessKeyId, , , service] = params.get('X-Amz-Credential')!.split('/')
   let credentials: Credentials

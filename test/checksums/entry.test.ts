@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { build } from 'esbuild'
 import { describe, expect, test } from 'vitest'
 import * as entry from '../../src/checksums/index.js'
+import { bundle } from '../helpers/bundle.js'
 import { projectRoot } from '../helpers/suite.js'
 
 const dir = join(projectRoot, 'src', 'checksums')
@@ -65,17 +65,8 @@ describe('src/checksums/', () => {
   })
 })
 
-async function bundle(names: string): Promise<{ code: string; gzip: number }> {
-  const r = await build({
-    stdin: { contents: `export { ${names} } from './src/checksums/index.ts'`, resolveDir: projectRoot, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  })
-  const code = r.outputFiles[0]!.text
+async function bundleOf(names: string): Promise<{ code: string; gzip: number }> {
+  const code = await bundle(`export { ${names} } from './src/checksums/index.ts'`)
   return { code, gzip: gzipSync(code, { level: 9 }).length }
 }
 
@@ -97,7 +88,7 @@ describe('tree-shaking (esbuild, minified)', () => {
     ['sha256', 'SHA256'],
     ['md5', 'MD5'],
   ])('%s alone carries only its own algorithm', async (name, algorithm) => {
-    const { code, gzip } = await bundle(name)
+    const { code, gzip } = await bundleOf(name)
     const present = Object.entries(MARKS)
       .filter(([, mark]) => mark.test(code))
       .map(([a]) => a)
@@ -108,14 +99,14 @@ describe('tree-shaking (esbuild, minified)', () => {
 
   test('checksumHeader and toBase64 carry none', async () => {
     for (const name of ['checksumHeader', 'toBase64', 'CHECKSUM_ALGORITHMS']) {
-      const { code, gzip } = await bundle(name)
+      const { code, gzip } = await bundleOf(name)
       expect(Object.entries(MARKS).filter(([, mark]) => mark.test(code))).toEqual([])
       expect(gzip).toBeLessThan(800)
     }
   })
 
   test('checksum (by name) carries all six', async () => {
-    const { code } = await bundle('checksum')
+    const { code } = await bundleOf('checksum')
     for (const mark of Object.values(MARKS)) expect(code).toMatch(mark)
   })
 })

@@ -21,6 +21,7 @@ import {
   type PresignGcsOptions,
   type PresignGcsPostOptions,
 } from '../../src/gcs/index.js'
+import { rejection as expectRejection } from '../helpers/fixtures.js'
 
 const HMAC = { accessId: 'GOOG1EXAMPLEACCESSID0123456789', secret: 'hMaC/Secret+Value0123456789abcdefghijklmn' }
 const EMAIL = 'signer@dummy-project-id.iam.gserviceaccount.com'
@@ -67,20 +68,12 @@ function expectNoSecret(value: unknown): void {
   }
 }
 
-async function rejection(run: () => Promise<unknown>): Promise<PresignError> {
-  let caught: unknown
-  try {
-    await run()
-  } catch (e) {
-    caught = e
-  }
-  expect(caught, 'expected a rejection').toBeInstanceOf(PresignError)
-  const err = caught as PresignError
-  expectNoSecret(err)
-  expect(err.message.startsWith(err.field + ': ')).toBe(true)
-  expect('cause' in err).toBe(false)
-  return err
-}
+/** A rejection (see test/helpers/fixtures.ts) whose error holds no piece of a key, and no `cause`. */
+const rejection = (run: () => Promise<unknown>): Promise<PresignError> =>
+  expectRejection(run, (err) => {
+    expectNoSecret(err)
+    expect('cause' in err).toBe(false)
+  })
 
 type Case = [label: string, code: PresignErrorCode, field: string, message: RegExp | undefined, location: () => Partial<Record<keyof GcsLocation, unknown>>, options: () => Partial<Record<keyof PresignGcsOptions, unknown>>]
 

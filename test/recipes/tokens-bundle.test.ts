@@ -3,24 +3,11 @@
  * settings as bench/size.mjs, which measures dist/): a bundle that imports only `presign` gets nothing of them,
  * and each async recipe brings neither the other recipes nor the synchronous SHA-256 of the Sync twins.
  */
-import { build } from 'esbuild'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, test } from 'vitest'
+import { bundle } from '../helpers/bundle.js'
 import { projectRoot } from '../helpers/suite.js'
-
-async function bundle(contents: string): Promise<string> {
-  const r = await build({
-    stdin: { contents, resolveDir: projectRoot, loader: 'ts' },
-    bundle: true,
-    minify: true,
-    format: 'esm',
-    platform: 'browser',
-    write: false,
-    logLevel: 'silent',
-  })
-  return r.outputFiles[0]!.text
-}
 
 /** Each recipe: its module, and a string only its own code contains. */
 const RECIPES: [name: string, module: string, mark: string][] = [

@@ -82,6 +82,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
       '/dist/gcs.js': distGcsEsm,
       '/run-cases.mjs': join(here, 'run-cases.mjs'),
       '/gcs-cases.mjs': join(here, 'gcs-cases.mjs'),
+      '/compare.mjs': join(here, 'compare.mjs'),
       '/cases.json': dataFile,
     },
   })

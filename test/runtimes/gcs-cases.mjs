@@ -1,5 +1,5 @@
 // Google's Cloud Storage V4 signing conformance suite (googleapis/conformance-tests, storage/v1/v4_signatures.json),
-// run against the library. Plain ESM, no imports, no Node built-ins, no file system: it runs in Node, Deno, Bun, a
+// run against the library. Plain ESM, importing only its sibling compare.mjs, no Node built-ins, no file system: it runs in Node, Deno, Bun, a
 // browser page and a workerd worker alike (see test/runtimes/run-cases.mjs for the harness it plugs into).
 //
 //   const results = await runGcsConformance(lib, suite, keyFile)   // [{ name, ok, detail }]
@@ -16,6 +16,7 @@
 // How the suite's client settings map to a location (the library has one `endpoint`, no environment variable):
 // `hostname` (with `scheme`, default https) takes precedence over `clientEndpoint` (a bare `host:port` takes
 // `scheme`), which takes precedence over `emulatorHostname`; `universeDomain` applies when none is given.
+import { check } from './compare.mjs'
 
 /**
  * Cases whose expectations contradict each other. "Universe domain with virtual hosted style" expects the canonical
@@ -29,18 +30,6 @@ export const KNOWN_SUITE_DEFECTS = {
     "expectedCanonicalRequest's path is /BUCKET/OBJECT, but expectedStringToSign hashes the canonical request with /OBJECT (the virtual-hosted path)",
 }
 
-/** A short description of where two strings first differ. */
-function diff(actual, expected) {
-  if (typeof actual !== 'string' || typeof expected !== 'string') return `got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`
-  let i = 0
-  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++
-  const show = (s) => JSON.stringify(s.slice(Math.max(0, i - 20), i + 40))
-  return `differ at ${i}: got …${show(actual)}…, expected …${show(expected)}…`
-}
-
-function check(what, actual, expected) {
-  if (actual !== expected) throw new Error(`${what}: ${diff(actual, expected)}`)
-}
 
 /** The suite's client settings as one `endpoint` (see the precedence above), or `undefined`. */
 function endpointOf(c) {

@@ -1,5 +1,6 @@
-// The portable runner: plain ESM, no Node built-ins, no file system; its one import is its sibling
-// gcs-cases.mjs (as portable). It runs in Node, Deno, Bun, a browser page and a workerd worker alike.
+// The portable runner: plain ESM, no Node built-ins, no file system; it imports only its sibling
+// modules compare.mjs and gcs-cases.mjs (as portable). It runs in Node, Deno, Bun, a browser page and a
+// workerd worker alike.
 //
 //   const { passed, failed, failures } = await runCases({ ...lib, gcs }, data)
 //
@@ -19,24 +20,11 @@
 //   canonical request, string to sign and URL, and every POST form field, byte for byte;
 // and for the AWS ones: presign / presignS3 and presignSync return the same URL as the detailed
 // call, and presignSyncDetailed returns the same result.
+import { check } from './compare.mjs'
 import { runPostCase, runSigningCase } from './gcs-cases.mjs'
 
 const MAX_FAILURES = 20
 
-/** A short description of where two strings first differ. */
-function diff(actual, expected) {
-  if (typeof actual !== 'string' || typeof expected !== 'string') {
-    return `got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`
-  }
-  let i = 0
-  while (i < actual.length && i < expected.length && actual[i] === expected[i]) i++
-  const show = (s) => JSON.stringify(s.slice(Math.max(0, i - 20), i + 40))
-  return `differ at ${i}: got …${show(actual)}…, expected …${show(expected)}…`
-}
-
-function check(what, actual, expected) {
-  if (actual !== expected) throw new Error(`${what}: ${diff(actual, expected)}`)
-}
 
 /** A URL as the part before `?` and its sorted raw `key=value` parameters (their order is not signed). */
 function urlParts(url) {

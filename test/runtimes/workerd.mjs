@@ -56,6 +56,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
   copyFileSync(distGcsEsm, join(dir, 'gcs.js'))
   copyFileSync(join(here, 'run-cases.mjs'), join(dir, 'run-cases.mjs'))
   copyFileSync(join(here, 'gcs-cases.mjs'), join(dir, 'gcs-cases.mjs'))
+  copyFileSync(join(here, 'compare.mjs'), join(dir, 'compare.mjs'))
   copyFileSync(process.argv[2], join(dir, 'cases.json'))
   const { status, body, log, version } = await runInWorkerd(dir, [
     ['worker.mjs', 'esModule', 'worker.mjs'],
@@ -63,6 +64,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1]
     ['sigv4-presign/gcs', 'esModule', 'gcs.js'],
     ['run-cases.mjs', 'esModule', 'run-cases.mjs'],
     ['gcs-cases.mjs', 'esModule', 'gcs-cases.mjs'],
+    ['compare.mjs', 'esModule', 'compare.mjs'],
     ['cases.json', 'json', 'cases.json'],
   ])
   let result
