@@ -6,37 +6,38 @@
  * Web Crypto and synchronous signing keys, the SigV4a keys, the per-scope URL fragments.
  */
 export class KeyCache<T> {
-  private readonly map = new Map<string, T>()
-  private lastParts: readonly string[] = []
-  private lastValue: T | undefined
+  // ES private fields: minifiers shorten their names, as they cannot TypeScript's `private` ones.
+  readonly #map = new Map<string, T>()
+  #lastParts: readonly string[] = []
+  #lastValue: T | undefined
 
   /** The value for the key made of `parts`, made with `make` on a miss. */
   get(parts: readonly string[], make: () => T): T {
-    if (sameParts(parts, this.lastParts)) return this.lastValue!
+    if (sameParts(parts, this.#lastParts)) return this.#lastValue!
     const id = cacheId(parts)
-    let value = this.map.get(id)
+    let value = this.#map.get(id)
     if (value === undefined) {
       value = make()
-      if (this.map.size >= 64) this.map.delete(this.map.keys().next().value!)
+      if (this.#map.size >= 64) this.#map.delete(this.#map.keys().next().value!)
     } else {
-      this.map.delete(id)
+      this.#map.delete(id)
     }
-    this.map.set(id, value)
-    this.lastParts = parts
-    return (this.lastValue = value)
+    this.#map.set(id, value)
+    this.#lastParts = parts
+    return (this.#lastValue = value)
   }
 
   /** Drop the entry of `parts` if it still holds `value` (e.g. a derivation that failed). */
   drop(parts: readonly string[], value: T): void {
     const id = cacheId(parts)
-    if (this.map.get(id) === value) this.map.delete(id)
-    if (this.lastValue === value) this.lastParts = []
+    if (this.#map.get(id) === value) this.#map.delete(id)
+    if (this.#lastValue === value) this.#lastParts = []
   }
 
   /** Drop everything. */
   clear(): void {
-    this.map.clear()
-    this.lastParts = []
+    this.#map.clear()
+    this.#lastParts = []
   }
 }
 
