@@ -6,7 +6,7 @@
  * - examples/upload-download/post-gateway.mjs (in-process, in front of a recording upstream on 127.0.0.1): case-variant
  *   and repeated `file` fields (what the upstream stored is checked against the policy), POSTs that would reach the
  *   upstream unchecked, anonymous pass-through, hop-by-hop headers, redirects to other schemes, bodies over the cap
- *   and cut short;
+ *   and cut short, bodies on methods other than PUT (request smuggling to the upstream);
  * - examples/upload-download/server.mjs (a child process, as test/e2e/browser-flow.test.ts starts it): hostile JSON,
  *   keys and x-user headers; on the multipart routes (/multipart/create|parts|complete|list|abort), keys outside the
  *   caller's prefix, malformed upload ids, part numbers and batches, markers, and route look-alikes. (That an upload id
@@ -429,6 +429,39 @@ describe('examples/upload-download/post-gateway.mjs under hostile requests', () 
     expect(reply.closed).toBe(true)
     expect(upstream.requests.slice(before)).toEqual([])
     expect(await goodGet()).toBe(200)
+  }, T)
+
+  // Request smuggling through a body the upstream cannot frame.
+  const chunked = (text: string): string => `${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n0\r\n\r\n`
+  const SMUGGLED = 'DELETE /bkt/victim HTTP/1.1\r\nHost: upstream\r\nContent-Length: 0\r\n\r\n'
+
+  // Pins a defect found in review and fixed: a GET, HEAD, DELETE or OPTIONS with a chunked body was passed on without its
+  // Transfer-Encoding (hop by hop), Node's client wrote the body unframed, and the upstream read it as a request of its
+  // own, never verified (an anonymous OPTIONS could smuggle any request in).
+  test('a chunked body on OPTIONS (unsigned), or on a presigned GET, HEAD or DELETE, is a 400, and nothing in it reaches the upstream', async () => {
+    const path = '/bkt/uploads/x.bin'
+    for (const [method, signedQuery] of [['OPTIONS', false], ['GET', true], ['HEAD', true], ['DELETE', true]] as const) {
+      const query = signedQuery ? presignRawQuery({ method, host: host(), wirePath: path, ...GW }) : ''
+      const before = upstream.requests.length
+      const reply = await rawRequest(port, rawHttp(method, path + query, { Host: host(), 'Transfer-Encoding': 'chunked' }, chunked(SMUGGLED)), { timeoutMs: 3_000 })
+      await new Promise((r) => setTimeout(r, 200)) // a smuggled request would be parsed by now
+      const seen = upstream.requests.slice(before).map((r) => `${r.method} ${r.url}`)
+      expect(seen, method).not.toContain('DELETE /bkt/victim')
+      expect(reply.status, `${method}: ${reply.text.slice(0, 200)}`).toBe(400)
+      expect(seen, method).toEqual([])
+    }
+  }, T)
+
+  // Pins the other side of that fix: a PUT keeps its body, which the gateway passes on framed.
+  test('a presigned PUT with a chunked body still reaches the upstream, framed, with exactly its bytes', async () => {
+    const path = '/bkt/uploads/x.bin'
+    const query = presignRawQuery({ method: 'PUT', host: host(), wirePath: path, ...GW })
+    const before = upstream.requests.length
+    const reply = await rawRequest(port, rawHttp('PUT', path + query, { Host: host(), 'Transfer-Encoding': 'chunked' }, chunked(SMUGGLED)), { timeoutMs: 3_000 })
+    expect(reply.status, reply.text.slice(0, 200)).toBe(200)
+    const seen = upstream.requests.slice(before)
+    expect(seen.map((r) => r.method)).toEqual(['PUT'])
+    expect(seen[0]!.body.toString()).toBe(SMUGGLED)
   }, T)
 })
 

@@ -12,6 +12,7 @@
 // - GET, PUT, HEAD, DELETE: passed to the upstream only when they are presigned URLs that verify here (verifyPresigned;
 //   s3rver itself would serve anonymous requests), with Host (it is signed) and without hop-by-hop headers.
 //   OPTIONS (CORS preflights) pass unsigned; the upstream's CORS rules answer them.
+//   Only a PUT may have a body: any other would reach the upstream unframed, as a request of its own (400 here).
 // - CORS for the POST: Access-Control-Allow-Origin for CORS_ORIGIN only.
 // It buffers each form in memory and stops reading at 64 MiB (a production gateway would stream the file and enforce
 // r.contentLength while reading). Path-style URLs only (http://host/bucket).
@@ -79,6 +80,12 @@ export async function startPostGateway({ upstream, credentials, region = 'us-eas
   }
 
   async function proxy(req, res, fail) {
+    // Only a PUT has a body here. Any other method's body is refused unread: once Transfer-Encoding is dropped (hop by
+    // hop), Node's client writes a GET, HEAD, DELETE or OPTIONS body unframed, and the upstream would read it as a
+    // second request of its own, never verified (an anonymous OPTIONS could smuggle any request in).
+    if (req.method !== 'PUT' && (req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) !== 0)) {
+      return fail(400, 'InvalidRequest', `A ${req.method} request has no body here.`, { connection: 'close' })
+    }
     if (req.method !== 'OPTIONS') {
       // Only presigned requests that verify here reach the upstream (s3rver serves anonymous requests to anyone).
       const v = await verifyPresigned({ method: req.method, url: req.url, headers: req.headers }, { credentials: lookup, region })

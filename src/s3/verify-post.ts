@@ -152,6 +152,8 @@ const show = (op: string, name: string, value: string): string => `[${JSON.strin
 interface ReadForm {
   readonly form: Map<string, { name: string; value: string }>
   readonly file: PostFileEntry | undefined
+  /** The file entry's `name`, when it is a string (read once, with its size, where a throwing getter is caught). */
+  readonly fileName?: string | undefined
 }
 
 /** Read the form's entries (a `FormData`, `[name, value]` pairs or a plain object); any oddity is `MalformedForm`. */
@@ -170,7 +172,12 @@ function readForm(raw: unknown): ReadForm | VerifyPostFailure {
       // S3 takes the first `file` as the upload, text or binary, and ignores every field after it.
       if (lower === 'file') {
         if (typeof value === 'string') return { form, file: { name, index, value, size: utf8Length(value) } }
-        if (isBlob(value) && isInt(value.size)) return { form, file: { name, index, value: value as unknown as Blob, size: value.size } }
+        // `size` and `name` are read once, here: a getter that throws is caught, one that changes is checked as used.
+        const size = isBlob(value) ? value.size : undefined
+        if (isInt(size)) {
+          const fileName = (value as BlobLike).name
+          return { form, file: { name, index, value: value as unknown as Blob, size }, fileName: typeof fileName === 'string' ? fileName : undefined }
+        }
         return malformedForm(`The form field ${shown} is neither text nor a file of a whole number of bytes`)
       }
       if (typeof value !== 'string') return malformedForm(`The form field ${shown} is not text`)
@@ -238,7 +245,8 @@ function formAuth(get: (lower: string) => string | undefined, regions: readonly 
 async function checkSignature(auth: FormAuth, lookup: CredentialsLookup, token: string | undefined): Promise<VerifyPostFailure | undefined> {
   const creds = await lookUp(lookup, auth.accessKeyId)
   if (!creds) return failPost('UnknownAccessKey', 'InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.')
-  if (creds.sessionToken && creds.sessionToken !== token) return failPost('InvalidToken', 'InvalidToken', 400, 'The provided token is malformed or otherwise invalid.')
+  // The form's token and the credentials' must be the same, or both absent (S3 refuses a token with long-term keys).
+  if (creds.sessionToken !== token) return failPost('InvalidToken', 'InvalidToken', 400, 'The provided token is malformed or otherwise invalid.')
   const key = await signingKey(auth.accessKeyId, creds.secretAccessKey, auth.day, auth.region, auth.service)
   if (equalHex(toHex(await hmac(key, auth.policyText)), auth.signature.toLowerCase())) return undefined
   return failPost('SignatureDoesNotMatch', 'SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.')
@@ -293,20 +301,23 @@ function checkConditions(rules: readonly Rule[], form: ReadForm['form'], bucket:
     const value = r.lower === 'bucket' ? bucket : (form.get(r.lower)?.value ?? '')
     if (!satisfies(r, value)) return accessDenied('ConditionFailed', `Invalid according to Policy: Policy Condition failed: ${show(r.op, r.name, r.value)}`)
   }
-  const covered = new Set(rules.map((r) => (r.op === 'range' ? '' : r.lower)))
+  // A content-length-range covers no field (not even one named "").
+  const covered = new Set(rules.flatMap((r) => (r.op === 'range' ? [] : [r.lower])))
   const extra = [...form.entries()].filter(([lower]) => !isExempt(lower) && !covered.has(lower)).map(([, f]) => f.name)
   return extra.length ? accessDenied('ExtraField', `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`) : undefined
 }
 
 /** The key, with `${filename}` replaced by the file name's last segment; its length is known before it is built. */
-function finalKey(keyValue: string, requested: unknown, file: PostFileEntry | undefined): string | VerifyPostFailure {
+function finalKey(keyValue: string, requested: unknown, entryName: string | undefined): string | VerifyPostFailure {
   if (requested !== undefined && typeof requested !== 'string') return malformedForm('The file name must be a string')
-  const fileName = requested ?? (file && typeof (file.value as BlobLike).name === 'string' ? ((file.value as BlobLike).name as string) : undefined)
+  const fileName = requested ?? entryName
   const filename = fileName === undefined ? undefined : baseName(fileName)
   const parts = keyValue.split(FILENAME)
   // So a key of many ${filename}s and a long file name cannot make a huge string.
   const keyBytes = utf8Length(keyValue) + (parts.length - 1) * (filename === undefined ? 0 : utf8Length(filename) - FILENAME.length)
   if (keyBytes > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
+  // No object has an empty key (a key of "${filename}" and a file sent without a name, or an empty key field).
+  if (keyBytes === 0) return malformedForm('User key must have a length greater than 0.')
   return filename !== undefined ? parts.join(filename) : keyValue
 }
 
@@ -368,7 +379,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     if (fileSize > max) return failPost('EntityTooLarge', 'EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size')
     if (fileSize < min) return failPost('EntityTooSmall', 'EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size')
   }
-  const key = finalKey(auth.keyValue, request.filename, file)
+  const key = finalKey(auth.keyValue, request.filename, read.fileName)
   if (typeof key !== 'string') return key
   return {
     ok: true,

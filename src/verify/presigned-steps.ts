@@ -132,7 +132,9 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
   const rules = serviceRules(scope.service)
   const token = auth.get(rules.tokenParam)
-  if (creds.sessionToken && creds.sessionToken !== token) return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
+  // The URL's token and the credentials' must be the same, or both absent: S3 refuses a token with long-term keys, and an
+  // unsigned token (signSessionToken: false) that the credentials do not have would be anyone's to pick.
+  if (creds.sessionToken !== token) return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
   let payloadHash = settings.payloadHash ?? rules.payloadHash
   if (payloadHash === undefined) {
     payloadHash = body === undefined || body.length === 0 ? EMPTY_SHA256 : ((yield { sha256: typeof body === 'string' ? utf8(body) : new Uint8Array(body) }) as string)

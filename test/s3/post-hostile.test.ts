@@ -6,7 +6,8 @@
  * - `ok: true` implies the policy held (signature, prefix, exact and starts-with conditions), `result.file` is the
  *   first `file` entry in any case (the very object of the form, its name and index), its size is within
  *   `result.contentLength`, and the key is the key field with `${filename}` replaced by a base name.
- * Then examples: hostile lookup results, `${filename}` bombs, path-like filenames, deep nesting in signed policies.
+ * Then examples: hostile lookup results, `${filename}` bombs, path-like filenames, deep nesting in signed policies,
+ * an empty-named field, a File whose name getter throws, empty keys.
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
@@ -434,6 +435,66 @@ describe('verifyPost examples', () => {
       }
       if (threw !== undefined) expect(threw, String(threw)).toBeInstanceOf(PresignError)
     }
+  })
+})
+
+// =================================================================================================
+// Empty names and keys, a throwing file name
+// =================================================================================================
+
+describe('verifyPost: an empty-named field, a File whose name getter throws, an empty key', () => {
+  const signed = (location: { key: string } | { keyPrefix: string }, conditions = {}) =>
+    presignPost({ bucket: 'b', region: 'us-east-1', ...location }, { credentials: DOC_CREDENTIALS, signingDate: T0, conditions })
+
+  // Pins a fixed defect: a content-length-range counted as covering a field named "" (the range's placeholder in the
+  // set of covered names), so an empty-named field was an extra field without a range and none with one.
+  test('an empty-named field is an extra field with or without a content-length-range', async () => {
+    for (const conditions of [{}, { contentLengthRange: [0, 10] }]) {
+      const { fields } = await signed({ key: 'k' }, conditions)
+      const r = await verifyPost({ fields: [...Object.entries(fields), ['', 'unchecked']], bucket: 'b', fileSize: 1 }, vopts)
+      expect(r, JSON.stringify(conditions)).toMatchObject({ ok: false, code: 'ExtraField', s3Code: 'AccessDenied', status: 403 })
+      // The same form without it verifies: the field alone is what is refused.
+      expect((await verifyPost({ fields, bucket: 'b', fileSize: 1 }, vopts)).ok).toBe(true)
+    }
+  })
+
+  // Pins a fixed defect: the file entry's `name` was read outside the guard, so a File whose `name` getter throws made
+  // verifyPost throw (a bad form must resolve ok: false).
+  test('a File whose name getter throws resolves ok: false (MalformedForm), never a rejection', async () => {
+    class ThrowingName extends File {
+      override get name(): string {
+        throw new Error('name getter')
+      }
+    }
+    const { fields } = await signed({ keyPrefix: 'u/' })
+    let r: unknown
+    try {
+      r = await verifyPost({ fields: [...Object.entries(fields), ['file', new ThrowingName(['x'], 'a.png')]], bucket: 'b' }, vopts)
+    } catch (e) {
+      r = { threw: String(e) }
+    }
+    expect(r).toMatchObject({ ok: false, code: 'MalformedForm' })
+  })
+
+  // Pins a fixed defect: an empty object key was approved (a key of "${filename}" with a file sent without a name), and
+  // the gateway then presigned a PUT of the bucket itself (CreateBucket) with the file as its body.
+  test('"${filename}" with a file sent without a name, or an empty key field under a "" prefix, is refused (InvalidArgument)', async () => {
+    const { fields } = await signed({ keyPrefix: '' }) // key "${filename}", ["starts-with", "$key", ""]
+    expect(fields['key']).toBe('${filename}')
+    for (const [label, request] of [
+      ['a File named ""', { fields: [...Object.entries(fields), ['file', new File(['x'], '')]], bucket: 'b' }],
+      ['filename ""', { fields, bucket: 'b', fileSize: 1, filename: '' }],
+      ['a file name that is only a directory', { fields, bucket: 'b', fileSize: 1, filename: 'C:\\dir\\' }],
+      ['an empty key field', { fields: { ...fields, key: '' }, bucket: 'b', fileSize: 1 }],
+    ] as const) {
+      const r = await verifyPost(request as Parameters<typeof verifyPost>[0], vopts)
+      expect(r, label).toMatchObject({ ok: false, code: 'MalformedForm', s3Code: 'InvalidArgument', status: 400 })
+      noSecret(r)
+    }
+    // A name, or a prefix, makes a key.
+    expect(await verifyPost({ fields, bucket: 'b', fileSize: 1, filename: 'a.png' }, vopts)).toMatchObject({ ok: true, key: 'a.png' })
+    const prefixed = await signed({ keyPrefix: 'u/' })
+    expect(await verifyPost({ fields: prefixed.fields, bucket: 'b', fileSize: 1, filename: '' }, vopts)).toMatchObject({ ok: true, key: 'u/' })
   })
 })
 

@@ -451,9 +451,8 @@ describe('verifyPost rejections', () => {
     // A policy re-encoded (other JSON spelling, same content) is another string to sign.
     expectFailure(await check((f) => (f['policy'] = Buffer.from(JSON.stringify(decode(f['policy']!), null, 1)).toString('base64'))), 'SignatureDoesNotMatch')
     expectFailure(await check((f) => (f['x-amz-security-token'] = 'other')), 'InvalidToken', 'InvalidToken')
-    // A lookup without a session token cannot check the form's token (as verifyPresigned); the
-    // token is still an exact, signed condition of the policy.
-    expect(await check(() => {}, 50, { credentials: lookup })).toMatchObject({ ok: true, sessionToken: TOKEN })
+    // A form with a token under credentials without one: S3 refuses the token (as verifyPresigned does).
+    expectFailure(await check(() => {}, 50, { credentials: lookup }), 'InvalidToken', 'InvalidToken')
     expectFailure(await check(() => {}, 50, { service: 'execute-api' }), 'ScopeMismatch')
     expectFailure(await check(() => {}, 50, { now: T0 + 600_001 }), 'Expired', 'AccessDenied', 'Invalid according to Policy: Policy expired.')
     expect((await check(() => {}, 50, { now: T0 + 600_000 })).ok).toBe(true)

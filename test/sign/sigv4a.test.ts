@@ -38,7 +38,7 @@ describe.skipIf(!present)('crt/v4a query cases', () => {
     const verified = await verifyPresigned(
       { ...request, url: `${withoutSignature(r.url)}&X-Amz-Signature=${expected.signature}` },
       {
-        credentials: () => ({ accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key }),
+        credentials: () => ({ accessKeyId: ctx.credentials.access_key_id, secretAccessKey: ctx.credentials.secret_access_key, sessionToken: ctx.credentials.token }),
         service: ctx.service,
         region: ctx.region,
         now: Date.parse(ctx.timestamp),

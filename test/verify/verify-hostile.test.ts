@@ -6,7 +6,9 @@
  *    the equivalences and checks them);
  * 2. hostile credentials-lookup results never verify, whatever secret the URL was signed with;
  * 3. bad options throw a PresignError naming the option; junk requests never throw anything else;
- * 4. SigV4a region sets: bounds, wildcards, `%2C` tricks, and the glob against a reference.
+ * 4. SigV4a region sets: bounds, wildcards, `%2C` tricks, and the glob against a reference;
+ * 5. a session token in the URL that the looked-up credentials do not have is refused (InvalidToken); these cases
+ *    call the verifiers directly, not through VERIFIERS.
  * Every property is bounded (numRuns) so the file runs in a few seconds.
  */
 import fc from 'fast-check'
@@ -834,5 +836,36 @@ describe('4. SigV4a region sets', () => {
       { numRuns: 150 * SCALE, seed: FC_SEED },
     )
     expect(covered).toBeGreaterThan(10)
+  })
+})
+
+// =================================================================================================
+// 5. a session token in the URL, none in the looked-up credentials
+// =================================================================================================
+
+/**
+ * A defect found in review and fixed: the verifiers accepted a URL token the looked-up credentials did not have (they
+ * compared tokens only when the credentials had one). With signSessionToken: false the token is not signed, so anyone
+ * could append one; with long-term credentials S3 answers InvalidToken. Both verifiers now refuse a URL token that is
+ * not the credentials' own (src/verify/presigned-steps.ts: `creds.sessionToken !== token`).
+ */
+describe('session token in the URL, none in the looked-up credentials', () => {
+  /** A lookup that knows the key and has no session token for it (long-term credentials). */
+  const base: VerifyOptions = { credentials: (id) => (id === DOC_CREDENTIALS.accessKeyId ? DOC_CREDENTIALS : undefined), now: T0 }
+
+  test('signSessionToken: false (IoT): anyone can append X-Amz-Security-Token to a valid URL, and ok: true reports it', async () => {
+    const url = await presign({ url: 'https://data.iot.us-east-1.amazonaws.com/mqtt' }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 'iotdevicegateway', signingDate: T0, signSessionToken: false })
+    const options: VerifyOptions = { ...base, service: 'iotdevicegateway', signSessionToken: false }
+    expect((await verifyPresigned({ method: 'GET', url }, options)).ok).toBe(true)
+    // The token is not covered by the signature: a third party picks it, and the result must not carry it as verified.
+    const tampered = url + '&X-Amz-Security-Token=chosen-by-anyone'
+    for (const r of [await verifyPresigned({ method: 'GET', url: tampered }, options), verifyPresignedSync({ method: 'GET', url: tampered }, options as VerifySyncOptions)]) {
+      expect(r).toMatchObject({ ok: false, code: 'InvalidToken', s3Code: 'InvalidToken' })
+    }
+  })
+
+  test('a signed token with long-term credentials is InvalidToken, as S3 answers', async () => {
+    const url = await presign({ url: 'https://examplebucket.s3.us-east-1.amazonaws.com/k' }, { credentials: { ...DOC_CREDENTIALS, sessionToken: 'stale' }, region: 'us-east-1', service: 's3', signingDate: T0 })
+    expect(await verifyPresigned({ method: 'GET', url }, base)).toMatchObject({ ok: false, code: 'InvalidToken', s3Code: 'InvalidToken' })
   })
 })

@@ -15,6 +15,8 @@ const keys = new Map<string, Credentials>([[DOC_CREDENTIALS.accessKeyId, DOC_CRE
 const lookup = (id: string) => keys.get(id)
 const T0 = Date.parse('2013-05-24T00:00:00Z')
 const base: VerifyOptions = { credentials: lookup, now: T0 }
+/** `base` with a lookup that returns these credentials with a session token (temporary credentials). */
+const withToken = (sessionToken: string): VerifyOptions => ({ ...base, credentials: (id) => (id === DOC_CREDENTIALS.accessKeyId ? { ...DOC_CREDENTIALS, sessionToken } : undefined) })
 
 function expectFailure(r: VerifyResult, code: string): void {
   expect(r.ok, JSON.stringify(r)).toBe(false)
@@ -39,7 +41,7 @@ describe('verifyPresigned accepts what presign makes', () => {
   test('S3 GET with headers and a session token; result fields', async () => {
     const headers = { 'content-type': 'image/jpeg', 'x-amz-meta-a': 'b' }
     const s = await sign({ method: 'PUT', headers, sessionToken: 'tok' })
-    const r = await verifyPresigned({ method: 'PUT', url: s.url, headers: { ...headers, host: 'examplebucket.s3.us-east-1.amazonaws.com' } }, { ...base, region: 'us-east-1' })
+    const r = await verifyPresigned({ method: 'PUT', url: s.url, headers: { ...headers, host: 'examplebucket.s3.us-east-1.amazonaws.com' } }, { ...withToken('tok'), region: 'us-east-1' })
     expect(r).toEqual({
       ok: true,
       accessKeyId: DOC_CREDENTIALS.accessKeyId,
@@ -77,9 +79,11 @@ describe('verifyPresigned accepts what presign makes', () => {
   })
   test('session token appended after signing (IoT)', async () => {
     const s = await presignDetailed({ url: 'https://data.iot.us-east-1.amazonaws.com/mqtt' }, { credentials: { ...DOC_CREDENTIALS, sessionToken: 'T' }, region: 'us-east-1', service: 'iotdevicegateway', signingDate: T0, signSessionToken: false })
-    const opts = { ...base, service: 'iotdevicegateway' }
+    const opts = { ...withToken('T'), service: 'iotdevicegateway' }
     expect((await verifyPresigned({ method: 'GET', url: s.url }, { ...opts, signSessionToken: false })).ok).toBe(true)
     expectFailure(await verifyPresigned({ method: 'GET', url: s.url }, opts), 'SignatureDoesNotMatch')
+    // The token is not signed: only the credentials' own token is accepted.
+    expectFailure(await verifyPresigned({ method: 'GET', url: s.url }, { ...base, service: 'iotdevicegateway', signSessionToken: false }), 'InvalidToken')
   })
 })
 
@@ -261,9 +265,11 @@ function expectedCodes(url: string, pos: number): [string, string[]] {
     if (pos >= start && pos < end) {
       const eq = param.indexOf('=')
       const name = param.slice(0, eq)
-      // A changed name or "=" loses the parameter: a required one is then missing, an ordinary one is not signed.
+      // A changed name or "=" loses the parameter: a required one is then missing, an ordinary one is not signed, and
+      // the token is not the credentials' one any more.
       const required = name.startsWith('X-Amz-') && name !== 'X-Amz-Security-Token'
-      if (pos - start <= eq) return [name, required ? ['MalformedQuery'] : ['SignatureDoesNotMatch']]
+      const lost = required ? 'MalformedQuery' : name === 'X-Amz-Security-Token' ? 'InvalidToken' : 'SignatureDoesNotMatch'
+      if (pos - start <= eq) return [name, [lost]]
       const codes: Record<string, string[]> = {
         versionId: ['SignatureDoesNotMatch'],
         'X-Amz-Algorithm': ['UnsupportedAlgorithm'],
@@ -273,7 +279,7 @@ function expectedCodes(url: string, pos: number): [string, string[]] {
         'X-Amz-Expires': ['MalformedQuery'],
         // (a changed x-amz-meta-note name leaves the sent x-amz-meta-note header unsigned)
         'X-Amz-SignedHeaders': ['MissingSignedHeader', 'UnsignedHeader', 'MalformedQuery', 'SignatureDoesNotMatch'],
-        'X-Amz-Security-Token': ['SignatureDoesNotMatch'],
+        'X-Amz-Security-Token': ['InvalidToken'],
         'X-Amz-Signature': ['SignatureDoesNotMatch'],
       }
       return [name, codes[name]!]
@@ -287,6 +293,7 @@ describe('tampering (property): any single-character change is rejected', () => 
   test('every position of the URL, the method and each signed header value', async () => {
     const headers = { 'content-type': 'text/plain', 'x-amz-meta-note': 'hello' }
     const s = await sign({ method: 'PUT', headers, sessionToken: 'TOKEN123' })
+    const base = withToken('TOKEN123')
     const ok = await verifyPresigned({ method: 'PUT', url: s.url, headers }, base)
     expect(ok.ok).toBe(true)
     const alphabet = fc.constantFrom(...'aZ09-._~%/?&=+ '.split(''))
