@@ -1,6 +1,6 @@
 /** Bad input: every case is a PresignError with a stable code, a field, and a message naming the field — never a secret. */
 import { describe, expect, test } from 'vitest'
-import { type PresignErrorCode, type PresignOptions, type PresignRequest, presign, presignS3 } from '../src/index.js'
+import { type PresignErrorCode, type PresignOptions, type PresignRequest, presign, presignPost, presignS3 } from '../src/index.js'
 import { DOC_CREDENTIALS, DOC_SECRET, TEST_TOKEN as TOKEN, rejection } from './helpers/fixtures.js'
 
 const base: PresignOptions = {
@@ -112,5 +112,33 @@ describe('message format', () => {
   test('"<field>: <rule>, got <described value>"', async () => {
     await expect(presign({ url: 'https://e.com/' }, { ...options, region: '' })).rejects.toThrow(/^options\.region: .*, got an empty string$/)
     await expect(presign({ url: 'https://e.com/' }, { ...options, region: [] as never })).rejects.toThrow(/^options\.region: .*, got an array$/)
+  })
+})
+
+describe('secrets and silently lost options', () => {
+  test('a numeric secret or session token is described by its type, never printed', async () => {
+    for (const credentials of [{ accessKeyId: 'AKIA', secretAccessKey: 987654321012 }, { ...DOC_CREDENTIALS, sessionToken: 987654321012 }]) {
+      const err = await rejection(() => presign({ url }, { ...base, credentials } as unknown as PresignOptions))
+      expect(err.code).toBe('InvalidCredentials')
+      expect(err.message).toMatch(/, got a number$/)
+      expect(err.message).not.toContain('987654321012')
+    }
+  })
+
+  test('a Map or URLSearchParams where a plain object is expected is refused, not read as empty', async () => {
+    const location = { bucket: 'examplebucket', key: 'k', region: 'us-east-1' }
+    const given = [new URLSearchParams({ versionId: '42' }), new Map([['versionId', '42']])]
+    for (const value of given) {
+      for (const field of ['query', 'responseOverrides'] as const) {
+        const err = await rejection(() => presignS3({ ...location, [field]: value } as never, { credentials: base.credentials }))
+        expect([err.code, err.field]).toEqual(['InvalidOption', `location.${field}`])
+        expect(err.message).toContain('Object.fromEntries')
+      }
+      const post = [{ conditions: { metadata: value } }, { fields: value }] as const
+      for (const [i, extra] of post.entries()) {
+        const err = await rejection(() => presignPost({ ...location }, { credentials: base.credentials, ...extra } as never))
+        expect([err.code, err.field]).toEqual(['InvalidOption', i === 0 ? 'options.conditions.metadata' : 'options.fields'])
+      }
+    }
   })
 })

@@ -36,6 +36,26 @@ const VALUE_FLAGS = new Set([
 ])
 const BOOL_FLAGS = new Set(['virtual-hosted', 'path-style', 'accelerate', 'dual-stack', 'fips', 'json', 'debug', 'help', 'version'])
 
+/** The commands, as the first argument names them. */
+export type Command = 's3' | 'gs' | 'url' | 'explain'
+
+/**
+ * Options only some commands read. Any other command refuses them: ignoring one would sign a URL that binds less (a
+ * size, a checksum) or points elsewhere (an endpoint variant, a URL style) than the command line asked for.
+ */
+const ONLY_FOR: ReadonlyMap<string, Command> = new Map([
+  ...(['content-length', 'checksum', 'content-md5', 'accelerate', 'dual-stack', 'fips', 'path-style'] as const).map((f) => [f, 's3'] as const),
+  ...(['key-file', 'virtual-hosted', 'bucket-bound-hostname', 'universe-domain'] as const).map((f) => [f, 'gs'] as const),
+])
+
+/** A usage error for an option the command does not read. */
+export function checkFlagsFor(command: Command, args: Args): void {
+  for (const name of args.flags.keys()) {
+    const only = ONLY_FOR.get(name)
+    if (only !== undefined && only !== command) throw new UsageError(`--${name} is for ${only}:// URLs only: a URL signed without it would not be what was asked`)
+  }
+}
+
 /** `argv` as positional arguments and flags; an unknown flag or one without its value is a usage error. */
 export function parseArgs(argv: readonly string[]): Args {
   const positional: string[] = []

@@ -2,8 +2,8 @@
  * `sigv4-presign gs://BUCKET/KEY`: a Cloud Storage V4 signed URL with a service-account key file, like
  * `gcloud storage sign-url` / `gsutil signurl`, through `sigv4-presign/gcs`.
  */
-import { readFileSync } from 'node:fs'
-import { type GcsCredentials, type GcsLocation, type GcsPresignResult, presignGcsDetailed } from '../gcs/index.js'
+import { type GcsCredentials, type GcsLocation, type GcsPresignResult, PresignError, presignGcsDetailed } from '../gcs/index.js'
+import { readFileAtMost } from '../credentials/io.js'
 import { type Args, type Env, flag, parseExpires, parseHeaders, UsageError } from './args.js'
 
 /** `gs://BUCKET/KEY`: the key may contain `/`; `gs://BUCKET/` signs the bucket itself. */
@@ -13,18 +13,29 @@ function parseGsUri(uri: string): { bucket: string; key: string } | undefined {
   return slash > 0 ? { bucket: rest.slice(0, slash), key: rest.slice(slash + 1) } : undefined
 }
 
-/** Read a key file; a failure names the file and the reason, never its content. */
-export function readKeyFile(path: string, from: string): string {
+/**
+ * The most bytes of a key file read: 65536 characters of UTF-8 (the library's bound on key-file text), far above a
+ * real one (about 2.3 KB). A larger or endless file (`/dev/zero`) is refused after that many bytes, never read whole.
+ */
+const MAX_KEY_FILE_BYTES = 4 * 65536
+
+/** Read a key file (bounded); a failure names the file and the reason, never its content. */
+export async function readKeyFile(path: string, from: string): Promise<string> {
   try {
-    return readFileSync(path, 'utf8')
+    return await readFileAtMost(path, MAX_KEY_FILE_BYTES)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EFBIG') {
+      // The library's own error for a key file too long (the same field), with the file named.
+      const why = `is the key file ${JSON.stringify(path)} (${from}), larger than ${MAX_KEY_FILE_BYTES} bytes; a service-account key file is about 2.3 KB of JSON`
+      throw new PresignError('InvalidKeyFile', 'options.credentials', why)
+    }
     throw new UsageError(`cannot read the key file ${JSON.stringify(path)} (${from}): ${typeof code === 'string' && /^E[A-Z]+$/.test(code) ? code : 'an I/O error'}`)
   }
 }
 
 /** The signer: `--key-file`, then `GOOGLE_APPLICATION_CREDENTIALS` (a service-account key file, as Google's tools take it). */
-function gcsCredentials(args: Args, env: Env): GcsCredentials {
+function gcsCredentials(args: Args, env: Env): Promise<GcsCredentials> {
   const given = flag(args, 'key-file')
   const path = given ?? (env['GOOGLE_APPLICATION_CREDENTIALS'] || undefined)
   if (path === undefined) {
@@ -39,12 +50,16 @@ function gcsCredentials(args: Args, env: Env): GcsCredentials {
  */
 function gcsLocation(m: { bucket: string; key: string }, args: Args, env: Env): GcsLocation {
   const disposition = flag(args, 'response-content-disposition')
+  const virtual = args.flags.has('virtual-hosted')
+  const bucketBoundHostname = flag(args, 'bucket-bound-hostname')
+  // As in Google's client libraries, an explicit URL style wins over the environment's emulator.
+  const emulator = virtual || bucketBoundHostname !== undefined ? undefined : env['STORAGE_EMULATOR_HOST'] || undefined
   return {
     bucket: m.bucket,
     key: m.key,
-    virtualHostedStyle: args.flags.has('virtual-hosted') || undefined,
-    bucketBoundHostname: flag(args, 'bucket-bound-hostname'),
-    endpoint: flag(args, 'endpoint-url') ?? (env['STORAGE_EMULATOR_HOST'] || undefined),
+    virtualHostedStyle: virtual || undefined,
+    bucketBoundHostname,
+    endpoint: flag(args, 'endpoint-url') ?? emulator,
     universeDomain: flag(args, 'universe-domain'),
     query: disposition === undefined ? undefined : { 'response-content-disposition': disposition },
   }
@@ -57,6 +72,6 @@ export async function presignGcsCommand(uri: string, args: Args, env: Env): Prom
   const expiresIn = parseExpires(args)
   const headers = parseHeaders(args)
   const location = gcsLocation(m, args, env)
-  const credentials = gcsCredentials(args, env)
+  const credentials = await gcsCredentials(args, env)
   return presignGcsDetailed(location, { credentials, method: flag(args, 'method'), headers, expiresIn, region: flag(args, 'region') })
 }

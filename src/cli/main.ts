@@ -5,7 +5,7 @@
 import type { CredentialSource } from '../credentials/types.js'
 import type { SignedUrlDetails } from '../core/signed-url.js'
 import { PresignError, type PresignResult, presignDetailed, presignS3Detailed } from '../index.js'
-import { type Args, type Env, flag, oneLine, parseArgs, parseBindings, parseExpires, parseHeaders, UsageError } from './args.js'
+import { type Args, checkFlagsFor, type Env, flag, oneLine, parseArgs, parseBindings, parseExpires, parseHeaders, UsageError } from './args.js'
 import { explainCommand } from './explain.js'
 import { presignGcsCommand } from './gcs.js'
 import { describeSettings, loadCredentials, loadSettings, type Settings } from './settings.js'
@@ -29,10 +29,10 @@ Options:
   --region REGION           signing region (default: AWS_REGION, AWS_DEFAULT_REGION, profile region)
   --endpoint-url URL        custom S3 endpoint (MinIO, R2, http://127.0.0.1:9000 ...); for gs://, an emulator or
                             private endpoint (or STORAGE_EMULATOR_HOST)
-  --path-style              https://endpoint/bucket/key instead of https://bucket.endpoint/key
-  --accelerate              S3 Transfer Acceleration (or s3.use_accelerate_endpoint = true in the profile)
-  --dual-stack              the IPv4+IPv6 endpoint (or AWS_USE_DUALSTACK_ENDPOINT=true, use_dualstack_endpoint)
-  --fips                    the FIPS endpoint (or AWS_USE_FIPS_ENDPOINT=true, use_fips_endpoint)
+  --path-style              (s3) https://endpoint/bucket/key instead of https://bucket.endpoint/key
+  --accelerate              (s3) S3 Transfer Acceleration (or s3.use_accelerate_endpoint = true in the profile)
+  --dual-stack              (s3) the IPv4+IPv6 endpoint (or AWS_USE_DUALSTACK_ENDPOINT=true, use_dualstack_endpoint)
+  --fips                    (s3) the FIPS endpoint (or AWS_USE_FIPS_ENDPOINT=true, use_fips_endpoint)
   --content-type TYPE       sign a Content-Type header (the client must send it)
   --content-length BYTES    (s3) sign the body's exact size: S3 refuses any other (a PUT that cannot grow)
   --checksum ALG:BASE64     (s3) sign x-amz-checksum-ALG (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): S3 refuses other bytes
@@ -161,6 +161,8 @@ async function dispatch(args: Args, env: Env, io: Io, now: number): Promise<void
     return { settings, warn, debug }
   }
   if (first === undefined) throw new UsageError('nothing to do; try: sigv4-presign s3://BUCKET/KEY --expires-in 60 (see --help)')
+  const command = first === 'url' || first === 'explain' ? first : first.startsWith('s3://') ? 's3' : first.startsWith('gs://') ? 'gs' : undefined
+  if (command) checkFlagsFor(command, args)
   if (first === 'url') io.out(await presignUrlCommand(second, args, session))
   else if (first === 'explain') io.out(await explainCommand(second, args, async () => (await session()).settings, now))
   else if (first.startsWith('s3://')) io.out(await presignS3Command(first, args, session))

@@ -1,4 +1,4 @@
-import { fail } from './errors.js'
+import { describeSecret, fail } from './errors.js'
 import { toEpochMs } from './time.js'
 import { LONE_SURROGATE } from './utf8.js'
 
@@ -31,7 +31,7 @@ export interface CheckedCredentials extends Credentials {
 export function checkKeyPair(id: unknown, secret: unknown, idField: string, secretField: string): asserts id is string {
   if (typeof id !== 'string' || !/^[\x21-\x2e\x30-\x7e]+$/.test(id)) fail('InvalidCredentials', idField, 'must be a non-empty ASCII string without spaces or "/"', id)
   // The secret is described by its type only, never by its length. One with a lone surrogate has no UTF-8 form.
-  if (typeof secret !== 'string' || secret === '') fail('InvalidCredentials', secretField, 'must be a non-empty string', secret)
+  if (typeof secret !== 'string' || secret === '') fail('InvalidCredentials', secretField, 'must be a non-empty string, got ' + describeSecret(secret))
   if (LONE_SURROGATE.test(secret)) fail('InvalidCredentials', secretField, 'must be well-formed UTF-16 (it has a lone surrogate, which has no UTF-8 form)')
 }
 
@@ -41,7 +41,7 @@ export function checkCredentials(c: Partial<Credentials> | null): CheckedCredent
   if (c === null || typeof c !== 'object') fail('InvalidCredentials', field, 'must be { accessKeyId, secretAccessKey, sessionToken? }', c)
   const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = c
   checkKeyPair(id, secret, field + '.accessKeyId', field + '.secretAccessKey')
-  if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined', token)
+  if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined, got ' + describeSecret(token))
   const exp = c.expiration
   if (exp != null && !(exp instanceof Date)) fail('InvalidCredentials', field + '.expiration', 'must be a Date or undefined', exp)
   const expiresAtMs = exp == null ? undefined : toEpochMs(exp, field + '.expiration')

@@ -53,6 +53,11 @@ export function describe(value: unknown): string {
   return value == null || type === 'number' ? String(value) : Array.isArray(value) ? 'an array' : type === 'object' ? 'an object' : 'a ' + type
 }
 
+/** @internal Describe a secret (a secret key, a session token) by its type only: {@link describe} would print a number. */
+export function describeSecret(value: unknown): string {
+  return typeof value === 'number' ? 'a number' : describe(value)
+}
+
 /** @internal Throw a `PresignError`: `<field>: <message>[, got <described value>]`. */
 export function fail(code: PresignErrorCode, field: string, message: string, ...got: unknown[]): never {
   throw new PresignError(code, field, message + (got.length ? ', got ' + describe(got[0]) : ''))

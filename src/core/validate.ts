@@ -37,6 +37,8 @@ export function checkBoolean(value: unknown, field: string, fallback: boolean): 
 export function checkRecord(value: unknown, field: string): Readonly<Record<string, unknown>> {
   if (value === undefined) return {}
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('InvalidOption', field, 'must be an object { name: value }', value)
+  // A Map or URLSearchParams has no own enumerable entries: read as an object, it would silently lose them all.
+  if (Symbol.iterator in value) throw new PresignError('InvalidOption', field, 'must be a plain object { name: value }, not a Map or URLSearchParams (use Object.fromEntries)')
   return value as Record<string, unknown>
 }
 

@@ -58,19 +58,22 @@ export function defaultHome(env: Readonly<Record<string, string | undefined>>): 
 export const MAX_FILE_BYTES = 16 * 1024 * 1024
 
 /**
- * @internal Read a UTF-8 file of at most {@link MAX_FILE_BYTES}; a larger one (or an endless one, like `/dev/zero`)
- * is refused with code `EFBIG` after that many bytes.
+ * @internal Read a UTF-8 file of at most `max` bytes (default {@link MAX_FILE_BYTES}); a larger one (or an endless
+ * one, like `/dev/zero`) is refused with code `EFBIG` after `max + 1` bytes.
  */
-export async function defaultReadFile(path: string): Promise<string> {
+export async function readFileAtMost(path: string, max: number = MAX_FILE_BYTES): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
-  for await (const chunk of createReadStream(path, { end: MAX_FILE_BYTES })) {
+  for await (const chunk of createReadStream(path, { end: max })) {
     chunks.push(chunk as Buffer)
     size += (chunk as Buffer).length
   }
-  if (size > MAX_FILE_BYTES) throw Object.assign(new Error(`larger than ${MAX_FILE_BYTES} bytes`), { code: 'EFBIG' })
+  if (size > max) throw Object.assign(new Error(`larger than ${max} bytes`), { code: 'EFBIG' })
   return Buffer.concat(chunks).toString('utf8')
 }
+
+/** @internal The credentials' default file reader: {@link readFileAtMost} with {@link MAX_FILE_BYTES}. */
+export const defaultReadFile = (path: string): Promise<string> => readFileAtMost(path)
 
 /** @internal Spawn without a shell, collect at most `maxBytes` of stdout, discard stderr, kill on timeout. */
 export const defaultSpawn: SpawnFunction = (file, args, { timeoutMs, maxBytes, env }) =>

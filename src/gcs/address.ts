@@ -8,7 +8,7 @@ import { fail, PresignError } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
 import { utf8Length } from '../core/utf8.js'
-import { checkBoolean } from '../core/validate.js'
+import { checkBoolean, checkRecord } from '../core/validate.js'
 import { checkKeySegments } from '../s3/keys.js'
 
 /** How a bucket is addressed: path style (the default), virtual-hosted, a bucket-bound hostname, an endpoint, a universe. */
@@ -138,12 +138,11 @@ export function gcsAddress(location: GcsBucketAddress, encodedKey: string): { or
 
 /** @internal The location's query parameters, encoded (RFC 3986, `/` as `%2F`), in the given order; signing parameters refused. */
 export function gcsQuery(query: unknown): QueryParam[] {
-  if (query === undefined) return []
-  if (query === null || typeof query !== 'object' || Array.isArray(query)) fail('InvalidOption', 'location.query', 'must be an object { name: value }', query)
+  const given = checkRecord(query, 'location.query')
   const params: QueryParam[] = []
-  for (const name of Object.keys(query)) {
+  for (const name of Object.keys(given)) {
     const field = `location.query["${name}"]`
-    const value = (query as Record<string, unknown>)[name]
+    const value = given[name]
     if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
     if (name === '') throw new PresignError('InvalidOption', 'location.query', 'must not have an empty parameter name')
     if (SIGNING_PARAMS.has(name.toLowerCase())) throw new PresignError('AlreadySigned', field, `is a signing parameter, which the signer writes itself`)

@@ -3,7 +3,7 @@
  * (src/s3/post-form.ts) in Cloud Storage's dialect, signed as Google's conformance suite expects.
  */
 import { MAX_EXPIRES } from '../core/constants.js'
-import { fail } from '../core/errors.js'
+import { fail, PresignError } from '../core/errors.js'
 import { toAmzDate, toEpochMs } from '../core/time.js'
 import { checkSeconds } from '../core/validate.js'
 import { base64Utf8, type PostDialect, type PostPolicyCondition, type PostPolicyOptions, postForm, type SignedPostPolicy } from '../s3/post-form.js'
@@ -84,6 +84,12 @@ export async function presignGcsPost(location: GcsPostLocation, options: Presign
   const expiresIn = checkSeconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer number of seconds in 1..${MAX_EXPIRES} (7 days)`)
   const signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
   const address = gcsAddress(location, '')
+  for (const name of ['key', 'keyPrefix'] as const) {
+    const value: unknown = location[name]
+    if (typeof value === 'string' && /[\r\n]/.test(value)) {
+      throw new PresignError('InvalidKey', `location.${name}`, 'must not contain carriage returns or line feeds (Cloud Storage object naming rules)')
+    }
+  }
   const url = address.origin + address.path + (address.path.endsWith('/') ? '' : '/')
   const [conditions, fields] = postForm(location, options.conditions, options.fields, GCS_POST)
 

@@ -1,14 +1,19 @@
 /**
  * The built CLI (dist/cli.js) on `gs://BUCKET/KEY`: a Cloud Storage V4 signed URL with the conformance suite's dummy
  * service-account key, compared with what @google-cloud/storage's getSignedUrl signs at the same instant (its Date
- * frozen; it signs locally, no network), and its errors (exit 2, one line, never the key).
+ * frozen; it signs locally, no network), and its errors (exit 2, one line, never the key). The last block calls
+ * src/cli/gcs.ts directly (no build needed): the key file's size bound, and STORAGE_EMULATOR_HOST yielding to an
+ * explicit addressing style.
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, test, vi } from 'vitest'
+import { parseArgs } from '../../src/cli/args.js'
+import { presignGcsCommand, readKeyFile } from '../../src/cli/gcs.js'
 import { parseAmzDate } from '../../src/core/time.js'
+import { PresignError } from '../../src/gcs/index.js'
 import { gcsSuitePresent, readGcsKeyFileText, requireGcsSuite } from '../gcs/gcs-suite.js'
 import { projectRoot } from '../helpers/suite.js'
 
@@ -105,5 +110,63 @@ describe.skipIf((!built || !gcsSuitePresent) && !process.env['CI'])('sigv4-presi
     const r = run(['gs://my-bucket/k', '--key-file', broken])
     expect(r.code).toBe(2)
     expect(r.err).toMatch(/^sigv4-presign: .*private_key/)
+  })
+})
+
+describe('src/cli/gcs.ts, called directly: the key file is read bounded; STORAGE_EMULATOR_HOST yields to an explicit style', () => {
+  // Pins a fixed defect: the CLI read a key file whole, unbounded (`--key-file /dev/zero` grew to gigabytes and never ended).
+  test.skipIf(!existsSync('/dev/zero'))('--key-file /dev/zero (an endless file) is refused after a bounded read', async () => {
+    const start = performance.now()
+    // The library's error for a key file too long (test/cli/cli-hostile.test.ts expects its field on 1 MB files).
+    await expect(readKeyFile('/dev/zero', '--key-file')).rejects.toThrow(PresignError)
+    await expect(readKeyFile('/dev/zero', '--key-file')).rejects.toThrow(/^options\.credentials: is the key file "\/dev\/zero" \(--key-file\), larger than 262144 bytes/)
+    expect(performance.now() - start).toBeLessThan(2000)
+  })
+
+  // Pins the same fix: the bound refuses what is over it and nothing else.
+  test('a key file over the bound is refused; one at the bound, and a real one, are read', async () => {
+    const big = join(dir, 'big.json')
+    writeFileSync(big, 'x'.repeat(4 * 65536 + 1))
+    await expect(readKeyFile(big, 'GOOGLE_APPLICATION_CREDENTIALS')).rejects.toThrow(/\(GOOGLE_APPLICATION_CREDENTIALS\), larger than 262144 bytes/)
+    writeFileSync(big, 'é'.repeat(2 * 65536))
+    expect(await readKeyFile(big, '--key-file')).toBe('é'.repeat(2 * 65536))
+    expect(await readKeyFile(keyPath, '--key-file')).toBe(keyText)
+    await expect(readKeyFile(join(dir, 'absent.json'), '--key-file')).rejects.toThrow(/cannot read the key file .*absent\.json" \(--key-file\): ENOENT/)
+    await expect(readKeyFile(dir, '--key-file')).rejects.toThrow(/: EISDIR$/)
+  })
+
+  // Pins a fixed defect: the CLI let STORAGE_EMULATOR_HOST clash with an explicit --bucket-bound-hostname or
+  // --virtual-hosted (exit 2), where Google's client library lets the explicit style win.
+  test.skipIf(!gcsSuitePresent)('STORAGE_EMULATOR_HOST yields to --bucket-bound-hostname and --virtual-hosted, as in @google-cloud/storage', async () => {
+    const env = { STORAGE_EMULATOR_HOST: 'http://localhost:4443' }
+    const { Storage } = await import('@google-cloud/storage')
+    const saved = process.env['STORAGE_EMULATOR_HOST']
+    for (const [flags, cfg, origin] of [
+      [['--bucket-bound-hostname', 'cdn.example.com'], { cname: 'https://cdn.example.com' }, 'https://cdn.example.com/k?'],
+      [['--virtual-hosted'], { virtualHostedStyle: true }, 'https://my-bucket.storage.googleapis.com/k?'],
+    ] as const) {
+      const r = await presignGcsCommand('gs://my-bucket/k', parseArgs(['gs://my-bucket/k', '--key-file', keyPath, ...flags]), env)
+      expect(r.url.startsWith(origin)).toBe(true)
+      // Google's library, with the same environment variable, at the same instant.
+      process.env['STORAGE_EMULATOR_HOST'] = env.STORAGE_EMULATOR_HOST
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+      vi.useFakeTimers({ toFake: ['Date'] })
+      vi.setSystemTime(r.signedAt)
+      try {
+        const storage = new Storage({ projectId: 'dummy-project-id', credentials: key })
+        const [theirs] = await storage.bucket('my-bucket').file('k').getSignedUrl({ version: 'v4', action: 'read', accessibleAt: r.signedAt, expires: r.expiresAt.getTime(), ...cfg })
+        expect(sortedQuery(r.url)).toBe(sortedQuery(theirs))
+      } finally {
+        vi.useRealTimers()
+        warn.mockRestore()
+        if (saved === undefined) delete process.env['STORAGE_EMULATOR_HOST']
+        else process.env['STORAGE_EMULATOR_HOST'] = saved
+      }
+    }
+    // Alone, the emulator is still the endpoint; an explicit --endpoint-url still wins over it.
+    const emulated = await presignGcsCommand('gs://my-bucket/k', parseArgs(['gs://my-bucket/k', '--key-file', keyPath]), env)
+    expect(emulated.url.startsWith('http://localhost:4443/my-bucket/k?')).toBe(true)
+    const flagged = await presignGcsCommand('gs://my-bucket/k', parseArgs(['gs://my-bucket/k', '--key-file', keyPath, '--endpoint-url', 'http://127.0.0.1:9000']), env)
+    expect(flagged.url.startsWith('http://127.0.0.1:9000/my-bucket/k?')).toBe(true)
   })
 })

@@ -42,7 +42,9 @@ const q = (url: string, name: string) => new URL(url).searchParams.get(name)
 
 async function verifies(url: string, secret: string = DOC_SECRET, method = 'GET', headers: Record<string, string> = {}) {
   const service = q(url, 'X-Amz-Credential')!.split('/')[3]
-  return (await verifyPresigned({ method, url, headers }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret }), service })).ok
+  // The URL's own token: this checks the signature under `secret` (the tests check the token's value themselves).
+  const sessionToken = q(url, 'X-Amz-Security-Token') ?? undefined
+  return (await verifyPresigned({ method, url, headers }, { credentials: (id) => ({ accessKeyId: id, secretAccessKey: secret, sessionToken }), service })).ok
 }
 
 function botocoreSignature(url: string, secret: string, method = 'GET'): string | undefined {
@@ -368,6 +370,24 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     sameAsBotocore('even', { accessKey: 'AKIAEVEN' })
   })
 
+  test('an option one kind of URL reads is refused by the others (exit 2), before any key file or credential is read', () => {
+    const cases: Array<[string[], string]> = [
+      ...[['--content-length', '5'], ['--checksum', 'CRC32:AAAAAA=='], ['--content-md5', '1B2M2Y8AsgTpgAmY7PhCfg=='], ['--accelerate'], ['--dual-stack'], ['--fips'], ['--path-style']].map(
+        (flag): [string[], string] => [['gs://my-bucket/k', '--key-file', join(home, 'no-such-key.json'), '--method', 'PUT', ...flag], `${flag[0]} is for s3:// URLs only`],
+      ),
+      ...[['--key-file', 'sa.json'], ['--virtual-hosted'], ['--bucket-bound-hostname', 'cdn.example.com'], ['--universe-domain', 'example.com']].flatMap((flag): Array<[string[], string]> => [
+        [['s3://b/k', '--region', 'us-east-1', ...flag], `${flag[0]} is for gs:// URLs only`],
+        [['url', 'https://h.example/', '--service', 's', '--region', 'r', ...flag], `${flag[0]} is for gs:// URLs only`],
+      ]),
+    ]
+    for (const [args, message] of cases) {
+      const r = run(args, ENV_KEYS)
+      expect([r.code, r.out], args.join(' ')).toEqual([2, ''])
+      expect(r.err).toContain(message)
+      expect(r.err).not.toContain('no-such-key') // refused before the key file is looked for
+    }
+  })
+
   test('user-controlled text in an error is JSON-quoted: a "\\n" in it cannot split or forge stderr lines', () => {
     const forged = 'x" not found\nsigv4-presign: forged line'
     const p = run(['s3://b/k', '--profile', 'a\nb'])
@@ -438,7 +458,7 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
 
   test('explain: decodes, verifies with available credentials, says why it fails', async () => {
     const fresh = await presign({ url: 'https://b.s3.us-east-1.amazonaws.com/k' }, { credentials: { ...DOC_CREDENTIALS, sessionToken: 'T' }, region: 'us-east-1', service: 's3', expiresIn: 600 })
-    const ok = run(['explain', fresh], ENV_KEYS)
+    const ok = run(['explain', fresh], { ...ENV_KEYS, AWS_SESSION_TOKEN: 'T' })
     expect(ok.code).toBe(0)
     expect(ok.out).toContain(`access key id:  ${DOC_CREDENTIALS.accessKeyId}`)
     expect(ok.out).toMatch(/scope:\s+\d{8} \/ us-east-1 \/ s3/)
@@ -449,7 +469,9 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     const expired = run(['explain', old], ENV_KEYS)
     expect(expired.out).toMatch(/time left:\s+expired 59 min ago/)
     expect(expired.out).toContain('INVALID: Expired (AccessDenied): Request has expired')
-    const tampered = run(['explain', fresh.replace('/k?', '/j?')], ENV_KEYS)
+    const tampered = run(['explain', fresh.replace('/k?', '/j?')], { ...ENV_KEYS, AWS_SESSION_TOKEN: 'T' })
+    // Keys without the URL's token: S3's answer to a token that is not the credentials' one.
+    expect(run(['explain', fresh], ENV_KEYS).out).toContain('INVALID: InvalidToken')
     expect(tampered.out).toContain('INVALID: SignatureDoesNotMatch')
     expect(tampered.out).toContain('canonical request:')
     const nocreds = run(['explain', fresh])

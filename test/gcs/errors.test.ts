@@ -290,3 +290,53 @@ describe('the parsers are bounded and linear: 1 MB of hostile input is refused a
     expect(performance.now() - start).toBeLessThan(1000)
   })
 })
+
+describe('a numeric HMAC secret, CR/LF in presignGcsPost object names, a query that is not a plain object', () => {
+  // These check their errors with test/helpers/fixtures.ts's rejection (imported as expectRejection), as they were
+  // written, not with this file's `rejection` (which also looks for pieces of the generated keys).
+
+  // Pins a fixed defect: a numeric HMAC secret was printed in the error ("got 1234567890123").
+  test('a numeric HMAC secret is described by its type, never printed', async () => {
+    const secret = 1234567890123
+    for (const run of [
+      () => presignGcs({ bucket: 'test-bucket', key: 'k' }, { credentials: { accessId: HMAC.accessId, secret: secret as never } }),
+      () => presignGcsPost({ bucket: 'test-bucket', key: 'k' }, { credentials: { accessId: HMAC.accessId, secret: secret as never } }),
+    ]) {
+      const err = await expectRejection(run)
+      expect([err.code, err.field]).toEqual(['InvalidCredentials', 'options.credentials.secret'])
+      expect(err.message).toMatch(/non-empty string/)
+      for (const text of [err.message, String(err), err.stack ?? '', JSON.stringify(err)]) expect(text).not.toContain(String(secret))
+    }
+  })
+
+  // Pins a fixed defect: presignGcsPost signed a policy for an object name with CR or LF, which Cloud Storage cannot
+  // create (presignGcs refuses it).
+  test.each([
+    ['key with a line feed', { key: 'a\nb' }, 'location.key'],
+    ['key with a carriage return', { key: 'up/a\rb.txt' }, 'location.key'],
+    ['key ending in ${filename} with a line feed', { key: 'up\n/${filename}' }, 'location.key'],
+    ['keyPrefix with a carriage return', { keyPrefix: 'up\r/' }, 'location.keyPrefix'],
+  ])('presignGcsPost refuses CR/LF in object names, as presignGcs does: %s', async (_label, where, field) => {
+    const location = { bucket: 'test-bucket', ...where }
+    const err = await expectRejection(() => presignGcsPost(location, { credentials: HMAC }))
+    expect([err.code, err.field]).toEqual(['InvalidKey', field])
+    expect(err.message).toMatch(/carriage returns or line feeds/)
+    if ('key' in where) {
+      const url = await expectRejection(() => presignGcs({ bucket: 'test-bucket', key: where.key.replace('${filename}', 'f') }, { credentials: HMAC }))
+      expect(url.code).toBe('InvalidKey')
+    }
+  })
+
+  // Pins a fixed defect: location.query as a Map or URLSearchParams was read as an empty object, so the URL was signed
+  // without its parameters.
+  test('location.query as a Map or URLSearchParams is refused, not signed as an empty query', async () => {
+    for (const query of [new Map([['generation', '42']]), new URLSearchParams({ generation: '42' })]) {
+      const err = await expectRejection(() => presignGcs({ bucket: 'test-bucket', key: 'k', query } as unknown as GcsLocation, { credentials: HMAC }))
+      expect([err.code, err.field]).toEqual(['InvalidOption', 'location.query'])
+      expect(err.message).toMatch(/plain object/)
+    }
+    // A plain object (also one without a prototype) still works.
+    const url = await presignGcs({ bucket: 'test-bucket', key: 'k', query: Object.assign(Object.create(null) as object, { generation: '42' }) }, { credentials: HMAC })
+    expect(url).toContain('&generation=42&')
+  })
+})
