@@ -73,12 +73,17 @@ export function checkBucket(bucket: unknown): string {
   return bucket as string
 }
 
+/** @internal Cloud Storage's naming rule that S3 lacks: no carriage return or line feed in an object name. */
+export function checkNoLineBreaks(name: string, field: string): void {
+  if (/[\r\n]/.test(name)) throw new PresignError('InvalidKey', field, 'must not contain carriage returns or line feeds (Cloud Storage object naming rules)')
+}
+
 /** @internal An object name, encoded once for the path (`/` kept); `''` for none. */
 export function encodeKey(key: unknown): string {
   if (key === undefined || key === '') return ''
   if (typeof key !== 'string') fail('InvalidKey', 'location.key', 'must be a string (the object name, unencoded)', key)
   if (utf8Length(key) > 1024) throw new PresignError('InvalidKey', 'location.key', 'is longer than 1024 bytes of UTF-8, the Cloud Storage limit')
-  if (/[\r\n]/.test(key)) throw new PresignError('InvalidKey', 'location.key', 'must not contain carriage returns or line feeds (Cloud Storage object naming rules)')
+  checkNoLineBreaks(key, 'location.key')
   checkKeySegments(key, 'location.key')
   return uriEncode(key, true, 'location.key')
 }

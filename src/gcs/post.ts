@@ -3,11 +3,11 @@
  * (src/s3/post-form.ts) in Cloud Storage's dialect, signed as Google's conformance suite expects.
  */
 import { MAX_EXPIRES } from '../core/constants.js'
-import { fail, PresignError } from '../core/errors.js'
+import { fail } from '../core/errors.js'
 import { toAmzDate, toEpochMs } from '../core/time.js'
 import { checkSeconds } from '../core/validate.js'
 import { base64Utf8, type PostDialect, type PostPolicyCondition, type PostPolicyOptions, postForm, type SignedPostPolicy } from '../s3/post-form.js'
-import { type GcsBucketAddress, gcsAddress } from './address.js'
+import { checkNoLineBreaks, type GcsBucketAddress, gcsAddress } from './address.js'
 import { type GcsCredentials, gcsRegion, gcsScope, gcsSigner } from './signer.js'
 
 /** Where a browser form uploads to: a bucket (addressed as in `GcsLocation`), and the key (exact or a prefix). */
@@ -86,9 +86,7 @@ export async function presignGcsPost(location: GcsPostLocation, options: Presign
   const address = gcsAddress(location, '')
   for (const name of ['key', 'keyPrefix'] as const) {
     const value: unknown = location[name]
-    if (typeof value === 'string' && /[\r\n]/.test(value)) {
-      throw new PresignError('InvalidKey', `location.${name}`, 'must not contain carriage returns or line feeds (Cloud Storage object naming rules)')
-    }
+    if (typeof value === 'string') checkNoLineBreaks(value, `location.${name}`)
   }
   const url = address.origin + address.path + (address.path.endsWith('/') ? '' : '/')
   const [conditions, fields] = postForm(location, options.conditions, options.fields, GCS_POST)
