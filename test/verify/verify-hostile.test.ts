@@ -853,7 +853,7 @@ describe('session token in the URL, none in the looked-up credentials', () => {
   /** A lookup that knows the key and has no session token for it (long-term credentials). */
   const base: VerifyOptions = { credentials: (id) => (id === DOC_CREDENTIALS.accessKeyId ? DOC_CREDENTIALS : undefined), now: T0 }
 
-  test('signSessionToken: false (IoT): anyone can append X-Amz-Security-Token to a valid URL, and ok: true reports it', async () => {
+  test('signSessionToken: false (IoT): a token anyone appends to a valid URL is InvalidToken, never reported as verified', async () => {
     const url = await presign({ url: 'https://data.iot.us-east-1.amazonaws.com/mqtt' }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 'iotdevicegateway', signingDate: T0, signSessionToken: false })
     const options: VerifyOptions = { ...base, service: 'iotdevicegateway', signSessionToken: false }
     expect((await verifyPresigned({ method: 'GET', url }, options)).ok).toBe(true)
