@@ -1,4 +1,5 @@
 /** What every hasher shares: reading `HashData` as bytes, base64, and the `Hasher` methods built on `absorb`. */
+import { bytesToBase64 } from '../core/base64.js'
 import { fail } from '../core/errors.js'
 import type { ChecksumAlgorithm, HashData, Hasher } from './types.js'
 
@@ -31,10 +32,7 @@ export function bytesOf(data: HashData, field: string): Uint8Array {
  * toBase64('abc') === 'YWJj'
  */
 export function toBase64(bytes: HashData): string {
-  const b = bytesOf(bytes, 'bytes')
-  let binary = ''
-  for (let i = 0; i < b.length; i += 0x8000) binary += String.fromCharCode.apply(null, b.subarray(i, i + 0x8000) as unknown as number[])
-  return btoa(binary)
+  return bytesToBase64(bytesOf(bytes, 'bytes'))
 }
 
 /** @internal The `Hasher` methods that do not depend on the algorithm; a subclass absorbs bytes and digests. */

@@ -131,6 +131,19 @@ export function collectHeaders(headers: HeadersInput | undefined, field: string,
   return map
 }
 
+/** @internal Set `host` to the URL's host; a `host` the caller gave must be that one (in any case). */
+export function setHost(headers: Map<string, string[]>, host: string, field: string): void {
+  const given = headers.get('host')
+  if (given && given.join(',').toLowerCase() !== host) fail('InvalidHeader', field + '["host"]', `must be omitted or equal the URL's host (${host})`)
+  headers.set('host', [host])
+}
+
+/** @internal The headers the client must send (all but `host`), values joined by `,`. */
+export function headersToSend(headers: ReadonlyMap<string, readonly string[]>): Record<string, string> {
+  // Object.fromEntries: a header named `__proto__` becomes an own property, like any other.
+  return Object.fromEntries([...headers].filter(([name]) => name !== 'host').map(([name, values]) => [name, values.join(',')]))
+}
+
 /** The canonical headers block and the matching `SignedHeaders` list. */
 export interface CanonicalHeaders {
   /** `name:value\n` lines, sorted by name (each line ends with `\n`). */

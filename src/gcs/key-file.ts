@@ -6,6 +6,7 @@
  * No message, property or result of this module ever contains the private key or a piece of it: bad input is
  * described by what is wrong with it, never by its content (not even by a JSON parser's message, which quotes input).
  */
+import { base64ToBytes } from '../core/base64.js'
 import { subtle, toHex, utf8 } from '../core/crypto.js'
 import { fail, PresignError } from '../core/errors.js'
 import { KeyCache } from '../core/key-cache.js'
@@ -123,10 +124,7 @@ function pemBytes(pem: string, field: string): Uint8Array {
   if (b64.length === 0 || b64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(b64)) {
     throw new PresignError('InvalidKeyFile', field, 'has a PEM body that is not base64')
   }
-  const binary = atob(b64)
-  const bytes = new Uint8Array(binary.length)
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-  return bytes
+  return base64ToBytes(b64)
 }
 
 /** One DER header at `pos`: tag, content start and length (short and long forms up to 3 length bytes), or `undefined` past the end. */

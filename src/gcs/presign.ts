@@ -3,7 +3,7 @@
  * built with SigV4's shared steps (src/core/): canonical request, credential scope, string to sign, key derivation.
  */
 import type { SignedUrlDetails } from '../core/signed-url.js'
-import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, joinCanonicalRequest, type QueryParam } from '../core/canonical-request.js'
+import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, headersToSend, joinCanonicalQuery, joinCanonicalRequest, type QueryParam, setHost } from '../core/canonical-request.js'
 import { MAX_EXPIRES, UNSIGNED_PAYLOAD } from '../core/constants.js'
 import { sha256Hex } from '../core/crypto.js'
 import { fail, PresignError } from '../core/errors.js'
@@ -82,9 +82,7 @@ function prepare(location: GcsLocation, options: PresignGcsOptions): Prepared {
   const method = checkMethod(options.method, 'options.method')
   const target = gcsTarget(location)
   const headers = collectHeaders(options.headers, 'options.headers', HEADER_NAME)
-  const given = headers.get('host')
-  if (given && given.join(',').toLowerCase() !== target.host) fail('InvalidHeader', 'options.headers["host"]', `must be omitted or equal the URL's host (${target.host})`)
-  headers.set('host', [target.host])
+  setHost(headers, target.host, 'options.headers')
   return { signer, region, method, target, headers, payloadHash: payloadHash(headers), expiresIn, signedAtMs }
 }
 
@@ -105,13 +103,11 @@ async function sign(p: Prepared): Promise<GcsPresignResult> {
   const creq = joinCanonicalRequest(p.method, path, canonicalQuery, canonicalHeaders, signedHeaders, p.payloadHash)
   const sts = stringToSign(googDate, scope, await sha256Hex(creq), p.signer.algorithm)
   const signature = await p.signer.sign(sts, googDate.slice(0, 8), p.region)
-  // Object.fromEntries: a header named `__proto__` becomes an own property, like any other.
-  const headers = Object.fromEntries([...p.headers].filter(([name]) => name !== 'host').map(([name, values]) => [name, values.join(',')]))
   return {
     // As Google's conformance suite writes it: the canonical query (sorted), then the signature.
     url: p.target.origin + p.target.path + '?' + canonicalQuery + '&X-Goog-Signature=' + signature,
     method: p.method,
-    headers,
+    headers: headersToSend(p.headers),
     signedHeaders: signedHeaders.split(';'),
     canonicalRequest: creq,
     stringToSign: sts,

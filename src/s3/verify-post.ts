@@ -1,3 +1,4 @@
+import { base64ToBytes } from '../core/base64.js'
 import { ALGORITHM } from '../core/constants.js'
 import { equalHex, hmac, toHex } from '../core/crypto.js'
 import { signingKey } from '../core/signing-key.js'
@@ -264,10 +265,7 @@ function parsePolicy(policyText: string): Policy | VerifyPostFailure {
   if (!BASE64.test(policyText)) return invalidPolicy('Policy is not valid base64.')
   let doc: unknown
   try {
-    const binary = atob(policyText)
-    const bytes = new Uint8Array(binary.length)
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i)
-    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes))
+    doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64ToBytes(policyText)))
   } catch {
     return invalidPolicy('Invalid JSON.')
   }

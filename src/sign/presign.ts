@@ -1,4 +1,4 @@
-import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam } from '../core/canonical-request.js'
+import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, headersToSend, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam, setHost } from '../core/canonical-request.js'
 import type { SignedUrlDetails } from '../core/signed-url.js'
 import { ALGORITHM, ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
 import { checkCredentials, type Credentials } from '../core/credentials.js'
@@ -129,9 +129,7 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   }
 
   const headers = collectHeaders(request.headers, 'request.headers')
-  const given = headers.get('host')
-  if (given && (given + '').toLowerCase() !== target.host) fail('InvalidHeader', 'request.headers["host"]', `must be omitted or equal the URL's host (${target.host})`)
-  headers.set('host', [target.host])
+  setHost(headers, target.host, 'request.headers')
   const payload = payloadOf(request.body, checkPayloadHash(options.payloadHash) ?? rules.payloadHash)
 
   return {
@@ -281,12 +279,10 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
 
 /** @internal Assemble the result once the signature is known. */
 export function result(p: Prepared, pl: Plan, sts: string, signature: string): PresignResult {
-  // Object.fromEntries: a header named `__proto__` becomes an own property, like any other.
-  const headers: Record<string, string> = Object.fromEntries([...p.headers].filter(([name]) => name !== 'host').map(([name, values]) => [name, values.join(',')]))
   return {
     url: pl.unsignedUrl + '&X-Amz-Signature=' + signature,
     method: p.method,
-    headers,
+    headers: headersToSend(p.headers),
     signedHeaders: pl.signedHeaders.split(';'),
     canonicalRequest: pl.canonicalRequest,
     stringToSign: sts,
