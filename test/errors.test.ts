@@ -34,6 +34,9 @@ const cases: Case[] = [
   ['date before 1970', 'InvalidDate', 'options.signingDate', {}, { signingDate: -1000 }],
   ['date after 9999', 'InvalidDate', 'options.signingDate', {}, { signingDate: '+010000-01-01T00:00:00Z' }],
   ['date of a wrong type', 'InvalidDate', 'options.signingDate', {}, { signingDate: {} }],
+  // Passes instanceof Date and has no time value: its getTime throws a TypeError, which must not escape.
+  ['a Date-prototype object without a time', 'InvalidDate', 'options.signingDate', {}, { signingDate: Object.create(Date.prototype) }],
+  ['credentials expiration: a Date-prototype object', 'InvalidDate', 'options.credentials.expiration', {}, { credentials: { ...DOC_CREDENTIALS, expiration: Object.create(Date.prototype) } }],
   ['relative URL', 'InvalidUrl', 'request.url', { url: '/bucket/key' }, {}],
   ['protocol-relative URL', 'InvalidUrl', 'request.url', { url: '//bucket.s3.amazonaws.com/key' }, {}],
   ['non-http scheme', 'InvalidUrl', 'request.url', { url: 'ftp://example.com/key' }, {}],

@@ -13,6 +13,18 @@ function parseIso(text: string): number {
 }
 
 /**
+ * @internal A `Date`'s time value, `NaN` for an object that only claims to be one (`Object.create(Date.prototype)`
+ * passes `instanceof Date` and has none: `getTime` throws a `TypeError`).
+ */
+export function timeOf(date: Date): number {
+  try {
+    return date.getTime()
+  } catch {
+    return NaN
+  }
+}
+
+/**
  * @internal Epoch ms of a date input, whole seconds, validated (years 1970..9999: `X-Amz-Date` has four year digits).
  * A string must be ISO 8601 (`2026-12-01`, `2026-12-01T10:00:00.5Z`, `…+02:00`); a date-time without
  * a zone, such as `2026-12-01T10:00:00`, is read as UTC, never in the machine's local time zone.
@@ -20,7 +32,7 @@ function parseIso(text: string): number {
 export function toEpochMs(input: DateInput | undefined, field: string): number {
   const ms =
     input === undefined ? Date.now()
-    : input instanceof Date ? input.getTime()
+    : input instanceof Date ? timeOf(input)
     : typeof input === 'number' ? input
     : typeof input === 'string' ? parseIso(input)
     : NaN

@@ -5,7 +5,7 @@ import { signingKey } from '../core/signing-key.js'
 import { parseAmzDate, utcMs } from '../core/time.js'
 import { utf8Length } from '../core/utf8.js'
 import { checkObject } from '../core/validate.js'
-import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, lookUp, parseCredential } from '../verify/shared.js'
+import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, lookUp, parseCredential, TOKEN_MESSAGES, tokenProblem } from '../verify/shared.js'
 import { fieldBytes, FILENAME, isExempt, isInt, MAX_FIELD_BYTES, MAX_KEY_BYTES, parseCondition, type Rule, satisfies, showCondition, sizeRange } from './post-conditions.js'
 
 /** A submitted POST form, as a gateway sees it. */
@@ -43,6 +43,7 @@ export type VerifyPostFailureCode =
   | 'ScopeMismatch'
   | 'UnknownAccessKey'
   | 'InvalidToken'
+  | 'ExpiredToken'
   | 'SignatureDoesNotMatch'
   | 'InvalidPolicyDocument'
   | 'Expired'
@@ -243,11 +244,11 @@ function formAuth(get: (lower: string) => string | undefined, regions: readonly 
 }
 
 /** The signature over the base64 policy, under the key of the form's credential; `undefined` when it holds. */
-async function checkSignature(auth: FormAuth, lookup: CredentialsLookup, token: string | undefined): Promise<VerifyPostFailure | undefined> {
+async function checkSignature(auth: FormAuth, lookup: CredentialsLookup, token: string | undefined, nowMs: number): Promise<VerifyPostFailure | undefined> {
   const creds = await lookUp(lookup, auth.accessKeyId)
   if (!creds) return failPost('UnknownAccessKey', 'InvalidAccessKeyId', 403, 'The AWS Access Key Id you provided does not exist in our records.')
-  // The form's token and the credentials' must be the same, or both absent (S3 refuses a token with long-term keys).
-  if (creds.sessionToken !== token) return failPost('InvalidToken', 'InvalidToken', 400, 'The provided token is malformed or otherwise invalid.')
+  const problem = tokenProblem(creds, token, nowMs)
+  if (problem) return failPost(problem, problem, 400, TOKEN_MESSAGES[problem])
   const key = await signingKey(auth.accessKeyId, creds.secretAccessKey, auth.day, auth.region, auth.service)
   if (equalHex(toHex(await hmac(key, auth.policyText)), auth.signature.toLowerCase())) return undefined
   return failPost('SignatureDoesNotMatch', 'SignatureDoesNotMatch', 403, 'The request signature we calculated does not match the signature you provided. Check your key and signing method.')
@@ -365,7 +366,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
   const auth = formAuth(get, regions, services)
   if (isFailure(auth)) return auth
   const token = get('x-amz-security-token')
-  const unsigned = await checkSignature(auth, lookup, token)
+  const unsigned = await checkSignature(auth, lookup, token, nowMs)
   if (unsigned) return unsigned
   const policy = parsePolicy(auth.policyText)
   if (isFailure(policy)) return policy

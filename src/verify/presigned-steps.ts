@@ -6,7 +6,7 @@
  */
 import { type CanonicalHeaders, canonicalPath, formatCanonicalHeaders, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam } from '../core/canonical-request.js'
 import { ALGORITHM, ALGORITHM_V4A, MAX_EXPIRES, REQUIRED_AUTH_PARAMS } from '../core/constants.js'
-import type { Credentials } from '../core/credentials.js'
+import type { CheckedCredentials } from '../core/credentials.js'
 import { EMPTY_SHA256, equalHex, utf8 } from '../core/crypto.js'
 import { fail as failOption } from '../core/errors.js'
 import { globMatch, parseRegionSet } from '../core/region-set.js'
@@ -15,7 +15,7 @@ import { credentialScope, credentialScopeV4a, stringToSign } from '../core/strin
 import { parseAmzDate } from '../core/time.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
 import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
-import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, parseCredential } from './shared.js'
+import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, parseCredential, TOKEN_MESSAGES, tokenProblem } from './shared.js'
 import type { VerifiedBody, VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult } from './verify-presigned.js'
 
 const fail = (code: VerifyFailureCode, s3Code: string, message: string, extra?: { canonicalRequest: string; stringToSign: string }): VerifyFailure => ({
@@ -102,7 +102,7 @@ export type Need =
   | { readonly sts: string; readonly scope: Scope; readonly secret: string; readonly signature: string }
 
 /** @internal The answer to a {@link Need}: credentials (or `undefined` for none), a hex hash, or whether the signature is right. */
-export type Answer = Credentials | undefined | string | boolean
+export type Answer = CheckedCredentials | undefined | string | boolean
 
 /**
  * @internal A verification, step by step, in the order S3 checks: the options and the request (a bad one is a
@@ -128,13 +128,12 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   const signed = signedHeaderValues(auth.get('X-Amz-SignedHeaders')!, received.map)
   if (isFailure(signed)) return signed
 
-  const creds = (yield { lookup: settings.lookup, accessKeyId: scope.accessKeyId }) as Credentials | undefined
+  const creds = (yield { lookup: settings.lookup, accessKeyId: scope.accessKeyId }) as CheckedCredentials | undefined
   if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
   const rules = serviceRules(scope.service)
   const token = auth.get(rules.tokenParam)
-  // The URL's token and the credentials' must be the same, or both absent: S3 refuses a token with long-term keys, and an
-  // unsigned token (signSessionToken: false) that the credentials do not have would be anyone's to pick.
-  if (creds.sessionToken !== token) return fail('InvalidToken', 'InvalidToken', 'The provided token is malformed or otherwise invalid.')
+  const problem = tokenProblem(creds, token, settings.nowMs)
+  if (problem) return fail(problem, problem, TOKEN_MESSAGES[problem])
   let payloadHash = settings.payloadHash ?? rules.payloadHash
   if (payloadHash === undefined) {
     payloadHash = body === undefined || body.length === 0 ? EMPTY_SHA256 : ((yield { sha256: typeof body === 'string' ? utf8(body) : new Uint8Array(body) }) as string)

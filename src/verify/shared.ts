@@ -4,8 +4,9 @@
  * input as hostile.
  */
 import { TERMINATOR } from '../core/constants.js'
-import { checkCredentials, type Credentials } from '../core/credentials.js'
+import { type CheckedCredentials, checkCredentials, type Credentials } from '../core/credentials.js'
 import { fail } from '../core/errors.js'
+import { timeOf } from '../core/time.js'
 
 /** Looks up the credentials of an access key id: `undefined` (or `null`) for an unknown key. */
 export type CredentialsLookup = (accessKeyId: string) => Credentials | undefined | null | Promise<Credentials | undefined | null>
@@ -25,7 +26,7 @@ export function checkLookup(lookup: unknown): CredentialsLookup {
  * (`undefined`, `null`, a number, a function, an inherited property of a plain object...) is an unknown key, so
  * no malformed result can ever become a signing key that anyone could reproduce.
  */
-export async function lookUp(lookup: CredentialsLookup, accessKeyId: string): Promise<Credentials | undefined> {
+export async function lookUp(lookup: CredentialsLookup, accessKeyId: string): Promise<CheckedCredentials | undefined> {
   // The lookup's own failure (a throw, a rejected promise) propagates: that is a server error, not a bad request.
   const result: unknown = lookup(accessKeyId)
   const promise = isPromise(result)
@@ -37,7 +38,7 @@ export async function lookUp(lookup: CredentialsLookup, accessKeyId: string): Pr
  * @internal {@link lookUp} for `verifyPresignedSync`: the same validation of the same result, without awaiting. A
  * promise (or another thenable) is the caller's mistake, a `PresignError`: that verifier needs a synchronous lookup.
  */
-export function lookUpSync(lookup: SyncCredentialsLookup, accessKeyId: string): Credentials | undefined {
+export function lookUpSync(lookup: SyncCredentialsLookup, accessKeyId: string): CheckedCredentials | undefined {
   const result: unknown = lookup(accessKeyId)
   const promise = isPromise(result)
   if (promise) {
@@ -49,7 +50,7 @@ export function lookUpSync(lookup: SyncCredentialsLookup, accessKeyId: string): 
 }
 
 /** The credentials in a lookup's result, when it is a valid credential for `accessKeyId`. */
-function credentialsOf(found: unknown, accessKeyId: string): Credentials | undefined {
+function credentialsOf(found: unknown, accessKeyId: string): CheckedCredentials | undefined {
   if (found === null || typeof found !== 'object') return undefined
   try {
     const creds = checkCredentials(found as Credentials)
@@ -57,6 +58,23 @@ function credentialsOf(found: unknown, accessKeyId: string): Credentials | undef
   } catch {
     return undefined
   }
+}
+
+/** @internal S3's words for credentials that cannot sign this request (its error code is the key). */
+export const TOKEN_MESSAGES = {
+  InvalidToken: 'The provided token is malformed or otherwise invalid.',
+  ExpiredToken: 'The provided token has expired.',
+} as const
+
+/**
+ * @internal Why the looked-up credentials cannot have signed a request carrying `token` at `nowMs`, or `undefined`:
+ * the request's token and theirs must be the same, or both absent (S3 refuses a token with long-term keys, and an
+ * unsigned token that the credentials do not have would be anyone's to pick), and temporary credentials past their
+ * `expiration` sign nothing more, as STS's expire (the URL's own `X-Amz-Expires` notwithstanding).
+ */
+export function tokenProblem(creds: CheckedCredentials, token: string | undefined, nowMs: number): keyof typeof TOKEN_MESSAGES | undefined {
+  if (creds.sessionToken !== token) return 'InvalidToken'
+  return creds.expiresAtMs !== undefined && nowMs > creds.expiresAtMs ? 'ExpiredToken' : undefined
 }
 
 /** Is `value` a promise (or another thenable)? `undefined` when merely looking throws. */
@@ -86,7 +104,7 @@ export function parseCredential(text: string, v4a: boolean): CredentialParts | u
 
 /** @internal Epoch ms of the `now` option (default: the clock), or a `PresignError`. */
 export function checkNow(now: unknown): number {
-  const ms = now === undefined ? Date.now() : typeof now === 'number' ? now : now instanceof Date ? now.getTime() : NaN
+  const ms = now === undefined ? Date.now() : typeof now === 'number' ? now : now instanceof Date ? timeOf(now) : NaN
   if (!Number.isFinite(ms)) fail('InvalidOption', 'options.now', 'must be a valid Date or epoch milliseconds', now)
   return ms
 }

@@ -60,6 +60,7 @@ export type VerifyFailureCode =
   | 'HeadersTooLarge'
   | 'UnknownAccessKey'
   | 'InvalidToken'
+  | 'ExpiredToken'
   | 'SignatureDoesNotMatch'
 
 /** A presigned request that verified. */

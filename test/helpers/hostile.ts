@@ -157,7 +157,8 @@ function requestView(req: SentRequest, signedHeaders: readonly string[], isS3: b
 /**
  * Is `value` a credential for `accessKeyId` by the verifiers' rule (the rule `presign` applies to its credentials):
  * an object (not a function) whose `accessKeyId` is that id and whose `secretAccessKey` is a non-empty string
- * without a lone surrogate; `sessionToken` absent, null or a string. Properties are read as JavaScript reads them,
+ * without a lone surrogate; `sessionToken` absent, null or a string; `expiration` absent, null or a valid `Date` in
+ * years 1970..9999 (see {@link expirationMs}; a past one still makes a credential, an expired one). Properties are read as JavaScript reads them,
  * so inherited ones and getters count: a credentials class with accessors on its prototype is a credential, and a
  * plain-object table indexed with a prototype name (`table['constructor']`) is not, since `Object`,
  * `Object.prototype` and the prototype's methods have no such fields.
@@ -166,10 +167,23 @@ export function isCredential(value: unknown, accessKeyId: string): boolean {
   if (value === null || typeof value !== 'object') return false
   try {
     const { accessKeyId: id, secretAccessKey: secret, sessionToken: token } = value as Record<string, unknown>
-    return id === accessKeyId && typeof secret === 'string' && secret !== '' && !hasLoneSurrogate(secret) && (token == null || typeof token === 'string')
+    const fields = id === accessKeyId && typeof secret === 'string' && secret !== '' && !hasLoneSurrogate(secret) && (token == null || typeof token === 'string')
+    return fields && expirationMs((value as { expiration?: unknown }).expiration) !== null
   } catch {
     return false
   }
+}
+
+/**
+ * A lookup result's `expiration` as the verifiers must read it: `undefined` for none (absent, `null`), its epoch ms for
+ * a valid `Date` in years 1970..9999, `null` for anything else (which makes the result no credential at all). May throw
+ * (a getter, a Date-prototype object without a time value), as reading it would for the verifier.
+ */
+export function expirationMs(exp: unknown): number | undefined | null {
+  if (exp == null) return undefined
+  if (!(exp instanceof Date)) return null
+  const ms = exp.getTime()
+  return ms >= 0 && ms < Date.UTC(10000, 0, 1) ? ms : null
 }
 
 export const hasLoneSurrogate = (text: string): boolean => /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?:^|[^\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)
@@ -258,6 +272,13 @@ export function hostileResults(id: string): Array<[label: string, value: unknown
     ['a RegExp', /x/],
     ['an object with null prototype and no fields', Object.create(null)],
     ['a thenable that is not callable', { then: 5, accessKeyId: id }],
+    ['a string expiration', { accessKeyId: id, secretAccessKey: 'x', expiration: '2999-01-01T00:00:00Z' }],
+    ['an epoch-ms expiration', { accessKeyId: id, secretAccessKey: 'x', expiration: Date.UTC(2999, 0, 1) }],
+    ['an invalid Date expiration', { accessKeyId: id, secretAccessKey: 'x', expiration: new Date(Number.NaN) }],
+    ['an expiration before 1970', { accessKeyId: id, secretAccessKey: 'x', expiration: new Date(-1) }],
+    ['an expiration after 9999', { accessKeyId: id, secretAccessKey: 'x', expiration: new Date(Date.UTC(10000, 0, 1)) }],
+    ['a Date-prototype object without a time as expiration', { accessKeyId: id, secretAccessKey: 'x', expiration: Object.create(Date.prototype) }],
+    ['an expiration getter that throws', { accessKeyId: id, secretAccessKey: 'x', get expiration(): Date { throw new Error('getter') } }],
   ]
 }
 

@@ -7,7 +7,7 @@
  *   first `file` entry in any case (the very object of the form, its name and index), its size is within
  *   `result.contentLength`, and the key is the key field with `${filename}` replaced by a base name.
  * Then examples: hostile lookup results, `${filename}` bombs, path-like filenames, deep nesting in signed policies,
- * an empty-named field, a File whose name getter throws, empty keys.
+ * an empty-named field, a File whose name getter throws, empty keys, credentials past their expiration.
  */
 import fc from 'fast-check'
 import { describe, expect, test } from 'vitest'
@@ -495,6 +495,45 @@ describe('verifyPost: an empty-named field, a File whose name getter throws, an 
     expect(await verifyPost({ fields, bucket: 'b', fileSize: 1, filename: 'a.png' }, vopts)).toMatchObject({ ok: true, key: 'a.png' })
     const prefixed = await signed({ keyPrefix: 'u/' })
     expect(await verifyPost({ fields: prefixed.fields, bucket: 'b', fileSize: 1, filename: '' }, vopts)).toMatchObject({ ok: true, key: 'u/' })
+  })
+})
+
+// =================================================================================================
+// Credentials past their expiration
+// =================================================================================================
+
+/** As for presigned URLs (test/verify/verify-hostile.test.ts, section 6): expired temporary credentials sign no more forms. */
+describe('verifyPost: credentials past their expiration are ExpiredToken, whatever the policy expiration', () => {
+  const temporary = { ...DOC_CREDENTIALS, sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE/+token=' }
+  const until = (ms: number): VerifyPostOptions['credentials'] => (id) => (id === ID ? { ...temporary, expiration: new Date(ms) } : undefined)
+  const expired = { ok: false, code: 'ExpiredToken', s3Code: 'ExpiredToken', status: 400, message: 'The provided token has expired.' }
+  const form = (secret: string = DOC_SECRET) => presignPost(loc, { credentials: { ...temporary, secretAccessKey: secret }, signingDate: T0, expiresIn: 3600, conditions, fields: { 'Content-Type': 'image/png' } })
+
+  test('valid until the expiration (inclusive), ExpiredToken after it, well inside the policy expiration', async () => {
+    const { fields } = await form()
+    const request = { fields, bucket: BUCKET, fileSize: 5 }
+    for (const now of [T0, T0 + 10_000]) expect((await verifyPost(request, { ...vopts, credentials: until(T0 + 10_000), now })).ok).toBe(true)
+    for (const now of [T0 + 10_001, T0 + 3_600_000]) expect(await verifyPost(request, { ...vopts, credentials: until(T0 + 10_000), now })).toEqual(expired)
+    // A wrong secret with expired credentials is ExpiredToken too (the token is read before the signature), and no result carries the secret.
+    const wrong = await verifyPost({ ...request, fields: (await form('not-the-secret')).fields }, { ...vopts, credentials: until(T0 - 1) })
+    expect(wrong).toEqual(expired)
+    noSecret(wrong)
+  })
+
+  test('another token is InvalidToken, expired or not; hostile expirations are unknown keys', async () => {
+    const { fields } = await form()
+    const other = { ...fields, 'x-amz-security-token': 'another' }
+    expect(await verifyPost({ fields: other, bucket: BUCKET, fileSize: 5 }, { ...vopts, credentials: until(T0 - 1) })).toMatchObject({ ok: false, code: 'InvalidToken' })
+    const hostile: Array<[string, unknown]> = [
+      ['a string', '2999-01-01T00:00:00Z'],
+      ['epoch ms', Date.UTC(2999, 0, 1)],
+      ['an invalid Date', new Date(Number.NaN)],
+      ['a Date-prototype object without a time', Object.create(Date.prototype)],
+    ]
+    for (const [label, expiration] of hostile) {
+      const r = await verifyPost({ fields, bucket: BUCKET, fileSize: 5 }, { ...vopts, credentials: () => ({ ...temporary, expiration }) as Credentials })
+      expect(r, label).toMatchObject({ ok: false, code: 'UnknownAccessKey' })
+    }
   })
 })
 

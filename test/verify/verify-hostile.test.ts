@@ -8,7 +8,8 @@
  * 3. bad options throw a PresignError naming the option; junk requests never throw anything else;
  * 4. SigV4a region sets: bounds, wildcards, `%2C` tricks, and the glob against a reference;
  * 5. a session token in the URL that the looked-up credentials do not have is refused (InvalidToken); these cases
- *    call the verifiers directly, not through VERIFIERS.
+ *    call the verifiers directly, not through VERIFIERS;
+ * 6. credentials whose `expiration` has passed sign nothing more (ExpiredToken), whatever the URL's X-Amz-Expires.
  * Every property is bounded (numRuns) so the file runs in a few seconds.
  */
 import fc from 'fast-check'
@@ -28,7 +29,7 @@ import {
 import { useHashEngine } from '../../src/core/hash-engine.js'
 import { type VerifySyncOptions, verifyPresignedSync } from '../../src/verify/verify-presigned-sync.js'
 import { DOC_CREDENTIALS, DOC_SECRET } from '../helpers/fixtures.js'
-import { PROTOTYPE_IDS, type SentRequest, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses, shuffle, FC_SEED } from '../helpers/hostile.js'
+import { PROTOTYPE_IDS, type SentRequest, expirationMs, hasLoneSurrogate, hostileResults, isCredential, sameSignedRequest, secretGuesses, shuffle, FC_SEED } from '../helpers/hostile.js'
 
 const ID = DOC_CREDENTIALS.accessKeyId
 const T0 = Date.parse('2013-05-24T00:00:00Z')
@@ -414,6 +415,8 @@ describe.each(VERIFIERS)('2. hostile credentials-lookup results: $name', ({ veri
           accessKeyId: fc.oneof(fc.constant(ID), fc.constant(ID.toLowerCase()), fc.anything({ maxDepth: 0 })),
           secretAccessKey: fc.oneof(fc.constant('x'), fc.constant(''), fc.string({ unit: 'binary', maxLength: 6 }), fc.anything({ maxDepth: 1, withBoxedValues: true })),
           sessionToken: fc.oneof(fc.constant(undefined), fc.constant(null), fc.constant(''), fc.constant('tok'), fc.anything({ maxDepth: 0 })),
+          // Past, future, out of range or invalid dates, and values that are not dates.
+          expiration: fc.oneof(fc.constant(undefined), fc.date({ min: new Date(-1e12), max: new Date(3e14), noInvalidDate: false }), fc.anything({ maxDepth: 0 })),
         },
         { requiredKeys: [] },
       ),
@@ -430,6 +433,7 @@ describe.each(VERIFIERS)('2. hostile credentials-lookup results: $name', ({ veri
         const url = await presign({ url: S3_URL }, { credentials: { accessKeyId: ID, secretAccessKey: guess, sessionToken: token }, region: 'us-east-1', service: 's3', signingDate: T0 })
         const r = await verify({ method: 'GET', url }, { credentials: async && !sync ? async () => value as Credentials : () => value as Credentials, now: T0 })
         if (!own) expectUnknownKey(r, guess)
+        else if ((expirationMs(own.expiration) ?? Infinity) < T0) expect(r).toMatchObject({ ok: false, code: 'ExpiredToken', s3Code: 'ExpiredToken' })
         else expect(r.ok).toBe(guess === own.secretAccessKey)
         if (own && guess === own.secretAccessKey) proper++
       }),
@@ -605,13 +609,13 @@ describe.each(VERIFIERS)('3. bad options and junk requests: $name', ({ verify })
     const url = await goodUrl
     const bad: Array<Record<string, unknown>> = [
       { clockSkew: -1 }, { clockSkew: Number.NaN }, { clockSkew: '900' }, { now: '2020-01-01' }, { now: {} }, { now: null }, { now: Infinity },
-      { now: new Date(Number.NaN) }, { region: 5 }, { region: [1] }, { region: [null] }, { service: true }, { service: ['s3', 2] },
+      { now: new Date(Number.NaN) }, { now: Object.create(Date.prototype) }, { region: 5 }, { region: [1] }, { region: [null] }, { service: true }, { service: ['s3', 2] },
       { payloadHash: 'xyz' }, { payloadHash: 'A'.repeat(64) }, { normalizePath: 'false' }, { doubleEncodePath: 0 }, { signSessionToken: 0 }, { credentials: 'x' },
       { credentials: null }, { credentials: {} },
     ]
-    for (const over of bad) {
+    for (const [i, over] of bad.entries()) {
       const o = await outcome(() => verify({ method: 'GET', url }, { credentials: () => DOC_CREDENTIALS, now: T0, ...over } as VerifyOptions))
-      expect('threw' in o && o.threw, JSON.stringify(over)).toBeInstanceOf(PresignError)
+      expect('threw' in o && o.threw, `bad[${i}]: ${Object.keys(over)[0]}`).toBeInstanceOf(PresignError)
       expect((o as { threw: PresignError }).threw.field.startsWith('options')).toBe(true)
     }
     for (const options of [undefined, null, 5, 'x', true, () => 1]) {
@@ -867,5 +871,70 @@ describe('session token in the URL, none in the looked-up credentials', () => {
   test('a signed token with long-term credentials is InvalidToken, as S3 answers', async () => {
     const url = await presign({ url: 'https://examplebucket.s3.us-east-1.amazonaws.com/k' }, { credentials: { ...DOC_CREDENTIALS, sessionToken: 'stale' }, region: 'us-east-1', service: 's3', signingDate: T0 })
     expect(await verifyPresigned({ method: 'GET', url }, base)).toMatchObject({ ok: false, code: 'InvalidToken', s3Code: 'InvalidToken' })
+  })
+})
+
+// =================================================================================================
+// 6. credentials past their expiration
+// =================================================================================================
+
+/**
+ * Temporary credentials end a URL's life early: S3 answers ExpiredToken for a request signed with STS credentials that
+ * have expired, however long its X-Amz-Expires runs. The verifiers take the expiration from the lookup's result. The
+ * URLs here are signed without an expiration (presign would clamp X-Amz-Expires to it), so only the verifier enforces it.
+ */
+describe.each(VERIFIERS)('$name: credentials past their expiration', ({ verify, sync }) => {
+  const TOKEN = 'IQoJb3JpZ2luX2VjEXAMPLE/+token='
+  const temporary = { ...DOC_CREDENTIALS, sessionToken: TOKEN }
+  const until = (ms: number): VerifyOptions['credentials'] => (id) => (id === ID ? { ...temporary, expiration: new Date(ms) } : undefined)
+  const signed = (secret: string = DOC_SECRET) => presign({ url: S3_URL }, { credentials: { ...temporary, secretAccessKey: secret }, region: 'us-east-1', service: 's3', signingDate: T0, expiresIn: 3600 })
+  const expired = { ok: false, code: 'ExpiredToken', s3Code: 'ExpiredToken', message: 'The provided token has expired.' }
+
+  test('valid until the expiration (inclusive), ExpiredToken a millisecond after, well inside X-Amz-Expires', async () => {
+    const url = await signed()
+    const credentials = until(T0 + 10_000)
+    for (const now of [T0, T0 + 9_999, T0 + 10_000]) expect((await verify({ method: 'GET', url }, { credentials, now })).ok, `now ${now - T0} ms`).toBe(true)
+    for (const now of [T0 + 10_001, T0 + 3_600_000]) expect(await verify({ method: 'GET', url }, { credentials, now }), `now ${now - T0} ms`).toEqual(expired)
+    // Past the URL's own window too: the URL's expiry is checked first, as S3 checks the query before the token.
+    expect(await verify({ method: 'GET', url }, { credentials, now: T0 + 3_600_001 })).toMatchObject({ ok: false, code: 'Expired' })
+  })
+
+  test('credentials already expired when the URL was signed; long-term credentials with an expiration', async () => {
+    const url = await signed()
+    expect(await verify({ method: 'GET', url }, { credentials: until(T0 - 1), now: T0 })).toEqual(expired)
+    const longTerm = await presign({ url: S3_URL }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', signingDate: T0 })
+    const rotated: VerifyOptions['credentials'] = (id) => (id === ID ? { ...DOC_CREDENTIALS, expiration: new Date(T0 + 1000) } : undefined)
+    expect((await verify({ method: 'GET', url: longTerm }, { credentials: rotated, now: T0 + 1000 })).ok).toBe(true)
+    expect(await verify({ method: 'GET', url: longTerm }, { credentials: rotated, now: T0 + 1001 })).toEqual(expired)
+  })
+
+  test('the token is compared before the expiration: another token is InvalidToken, expired or not', async () => {
+    const other = await presign({ url: S3_URL }, { credentials: { ...temporary, sessionToken: 'another' }, region: 'us-east-1', service: 's3', signingDate: T0 })
+    expect(await verify({ method: 'GET', url: other }, { credentials: until(T0 - 1), now: T0 })).toMatchObject({ ok: false, code: 'InvalidToken' })
+  })
+
+  test('the result never carries the secret; a wrong secret with expired credentials is still ExpiredToken', async () => {
+    const r = await verify({ method: 'GET', url: await signed('not-the-secret') }, { credentials: until(T0 - 1), now: T0 })
+    expect(r).toEqual(expired)
+    expect(JSON.stringify(r)).not.toContain(DOC_SECRET)
+  })
+
+  if (!sync) test('SigV4a: the same rule', async () => {
+    const url = await presignV4a({ url: S3_URL }, { credentials: temporary, service: 's3', regionSet: ['*'], signingDate: T0 })
+    expect((await verify({ method: 'GET', url }, { credentials: until(T0 + 1000), now: T0 + 1000 })).ok).toBe(true)
+    expect(await verify({ method: 'GET', url }, { credentials: until(T0 + 1000), now: T0 + 1001 })).toEqual(expired)
+  })
+
+  test('property: ok exactly while now is at most the expiration, read in whole seconds (and within the URL window)', async () => {
+    const url = await signed()
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: -5_000_000, max: 5_000_000 }), fc.integer({ min: -899_000, max: 3_600_000 }), async (expiresAfter, nowAfter) => {
+        const r = await verify({ method: 'GET', url }, { credentials: until(T0 + expiresAfter), now: T0 + nowAfter })
+        // Times are read as SigV4 dates are, to the second: an expiration of x.999 s means x s.
+        if (nowAfter > Math.floor(expiresAfter / 1000) * 1000) expect(r).toEqual(expired)
+        else expect(r.ok).toBe(true)
+      }),
+      { numRuns: 200 * SCALE, seed: FC_SEED },
+    )
   })
 })
