@@ -213,6 +213,9 @@ function parseTarget(url: string, headers: Map<string, string[]>): Target | Veri
     query = m[4] ?? ''
   }
   const hostHeader = headers.get('host')
+  // RFC 9112 (3.2): a request with more than one Host header is a 400. Whichever one a verifier picked, a proxy in
+  // front of it or the store behind it could take the other.
+  if (hostHeader && hostHeader.length > 1) return malformed('The request has more than one Host header')
   const host = hostHeader?.[0] ?? (authority && HOST_PORT.test(authority) ? authority : undefined)
   if (host === undefined) return malformed('The request has no Host header')
   headers.set('host', [host])

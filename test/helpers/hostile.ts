@@ -35,7 +35,8 @@ export interface SentRequest {
  * (e) `x-amz-content-sha256` may be added unsigned (`UNSIGNED_ALLOWED`; every other unsigned `x-amz-*` is refused);
  * and the ones of HTTP itself that the verifier also implements (each pinned by test/verify/verify-presigned.test.ts or the source):
  * (f) the scheme is not signed (`http` or `https`, any case) and the URL's authority is lower-cased; with a `Host`
- *     header, the header is the host (origin-form `/path?query` needs it) and the URL's authority is not used;
+ *     header, the header is the host (origin-form `/path?query` needs it) and the URL's authority is not used; more
+ *     than one `Host` header is refused (RFC 9112);
  * (g) the method is compared upper-cased (`method.toUpperCase()`: `put` is `PUT`);
  * (h) header names are case-insensitive, and values are compared after SigV4's Trimall (runs of spaces and tabs
  *     collapsed, ends trimmed);
@@ -135,7 +136,9 @@ function requestView(req: SentRequest, signedHeaders: readonly string[], isS3: b
   for (const name of headers.keys()) {
     if (name.startsWith('x-amz-') && !signedHeaders.includes(name) && name !== 'x-amz-content-sha256') return undefined
   }
-  const host = headers.get('host')?.[0] ?? authority
+  const hosts = headers.get('host')
+  if (hosts && hosts.length > 1) return undefined
+  const host = hosts?.[0] ?? authority
   if (host === undefined) return undefined
   const headerView: string[] = []
   for (const name of signedHeaders) {

@@ -9,7 +9,8 @@
  * 4. SigV4a region sets: bounds, wildcards, `%2C` tricks, and the glob against a reference;
  * 5. a session token in the URL that the looked-up credentials do not have is refused (InvalidToken); these cases
  *    call the verifiers directly, not through VERIFIERS;
- * 6. credentials whose `expiration` has passed sign nothing more (ExpiredToken), whatever the URL's X-Amz-Expires.
+ * 6. credentials whose `expiration` has passed sign nothing more (ExpiredToken), whatever the URL's X-Amz-Expires;
+ * 7. more than one Host header is refused (RFC 9112), however the headers are given.
  * Every property is bounded (numRuns) so the file runs in a few seconds.
  */
 import fc from 'fast-check'
@@ -936,5 +937,45 @@ describe.each(VERIFIERS)('$name: credentials past their expiration', ({ verify, 
       }),
       { numRuns: 200 * SCALE, seed: FC_SEED },
     )
+  })
+})
+
+// =================================================================================================
+// 7. more than one Host header
+// =================================================================================================
+
+/**
+ * A defect found in review and fixed: with two Host headers the verifiers used the first, silently, while a proxy in
+ * front or the store behind may use the last. RFC 9112 (3.2) makes such a request a 400; the verifiers refuse it
+ * (MalformedQuery, as for a request with no host), whichever header holds the signed host.
+ */
+describe.each(VERIFIERS)('$name: more than one Host header', ({ verify }) => {
+  const HOST = 'examplebucket.s3.us-east-1.amazonaws.com'
+  const path = async () => (await presign({ url: S3_URL }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 's3', signingDate: T0 })).slice(`https://${HOST}`.length)
+  const options: VerifyOptions = { credentials: () => DOC_CREDENTIALS, now: T0 }
+
+  test('as pairs, as an array value, the signed host first or last, even twice the same: MalformedQuery', async () => {
+    const url = await path()
+    expect((await verify({ method: 'GET', url, headers: { host: HOST } }, options)).ok).toBe(true)
+    for (const [label, headers] of [
+      ['pairs, signed host first', [['host', HOST], ['Host', 'evil.example']]],
+      ['pairs, signed host last', [['Host', 'evil.example'], ['host', HOST]]],
+      ['pairs, the same host twice', [['host', HOST], ['HOST', HOST]]],
+      ['an array value', { host: [HOST, 'evil.example'] }],
+      ['two spellings of the name in an object', { host: HOST, Host: HOST }],
+    ] as const) {
+      const r = await verify({ method: 'GET', url, headers: headers as VerifyRequest['headers'] }, options)
+      expect(r, label).toMatchObject({ ok: false, code: 'MalformedQuery', message: 'The request has more than one Host header' })
+    }
+    // An absolute URL with two Host headers too (the headers name the host when present).
+    const absolute = await verify({ method: 'GET', url: `https://${HOST}${url}`, headers: [['host', HOST], ['host', HOST]] }, options)
+    expect(absolute).toMatchObject({ ok: false, code: 'MalformedQuery' })
+  })
+
+  test('a Headers object joins duplicates into one value, which is not the signed host', async () => {
+    const headers = new Headers()
+    headers.append('host', HOST)
+    headers.append('host', 'evil.example')
+    expect(await verify({ method: 'GET', url: await path(), headers }, options)).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
   })
 })
