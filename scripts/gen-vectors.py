@@ -41,7 +41,10 @@ botocore quirks this generator avoids (see botocore/auth.py, botocore/utils.py)
   unreserved kept, everything else upper-case ``%XX`` of UTF-8), unique keys,
   always ``k=v`` (``v`` may be empty), no raw ``+``, and no key starting with
   ``x-amz-`` (which could collide with the auth params it appends). On such
-  input the existing query survives byte for byte.
+  input the existing query survives byte for byte. The exception on purpose:
+  the ``plus-*`` cases (PLUS_PLAN, their own seed) write the query as a form
+  does, ``+`` for a space; botocore reads that as a space, as S3 does, and
+  re-emits ``%20``, and so must presign.
 * SigV4QueryAuth deletes a ``content-type`` header equal to
   ``application/x-www-form-urlencoded; charset=utf-8``; we never send any
   form-urlencoded content type.
@@ -404,6 +407,31 @@ def build_url(base, path, pairs):
     return url
 
 
+def form_encode(s):
+    """A query component as HTML forms and URLSearchParams write it: a space is '+', a plus '%2B'."""
+    return uri_encode(s).replace('%20', '+')
+
+
+PLUS_VALUES = ['a b', 'a b+c', 'a+b c', ' ', '+ ', '  two  spaces ', 'attachment; filename="x y+z (1).txt"', 'é ü+€']
+
+
+def plus_case(g, c):
+    """`c` with its query written as a form writes it (spaces as '+'), and one more parameter with spaces and pluses.
+
+    botocore's parse_qs reads a '+' in the query as a space, as S3 does, and re-emits the query percent-encoded
+    (`a+b` -> `a%20b`); the reference's URL is that re-encoded query (`canonical_url`).
+    """
+    r = g.r
+    base = c['url'].split('?')[0]
+    key = r.choice(['plus-', 'plus ', 'p+']) + g.word(1, 6, string.ascii_lowercase)
+    pairs = list(c['pairs']) + [(key, r.choice(PLUS_VALUES))]
+    assert len({k for k, _ in pairs}) == len(pairs)
+    c = dict(c, pairs=pairs, canonical_url=build_url(base, '', pairs))
+    c['url'] = base + '?' + '&'.join(form_encode(k) + '=' + form_encode(v) for k, v in pairs)
+    assert '+' in c['url'].split('?')[1]
+    return c
+
+
 def s3_case(g, style):
     r = g.r
     method = r.choice(['GET', 'GET', 'PUT', 'PUT', 'HEAD', 'DELETE'])
@@ -631,7 +659,7 @@ def reference(c):
     cr = sigv4_canonical_request(c['method'], curi, cqs, hdrs, payload)
     sts = sigv4_string_to_sign(amz, scope, cr)
     sig = sigv4_signature(secret, amz[:8], c['region'], c['service'], sts)
-    url = c['url'] + ('&' if parts.query else '?') + '&'.join(
+    url = c.get('canonical_url', c['url']) + ('&' if parts.query else '?') + '&'.join(
         uri_encode(k) + '=' + uri_encode(v) for k, v in auth) + '&X-Amz-Signature=' + sig
     return url, cr, sts, sig
 
@@ -644,7 +672,7 @@ def validate_input(c):
     for k, v in c['pairs']:
         assert k and not k.lower().startswith('x-amz-'), k
     assert len({k for k, _ in c['pairs']}) == len(c['pairs'])
-    if parts.query:
+    if parts.query and 'canonical_url' not in c:
         assert '+' not in parts.query
     lnames = [n.lower() for n in c['headers']]
     assert len(set(lnames)) == len(lnames), c['headers']
@@ -698,6 +726,11 @@ OTHER_PLAN = [('sts', 25), ('rds-db', 20), ('execute-api', 35), ('lambda', 25), 
               ('service', 25)]
 
 
+PLUS_SEED = SEED + 1
+PLUS_PLAN = [('s3', 'virtual')] * 6 + [('s3', 'path')] * 4 + [('s3', 'minio')] * 3 + [('s3', 'ip')] * 3 + \
+    [('other', 'sts')] * 3 + [('other', 'execute-api')] * 3 + [('other', 'service')] * 4 + [('other', 'rds-db')] * 2
+
+
 def main():
     g = Gen(SEED)
     plan = [('s3', s) for s, n in S3_PLAN for _ in range(n)]
@@ -725,6 +758,13 @@ def main():
         counters[prefix] = counters.get(prefix, 0) + 1
         name = '%s-%04d' % (prefix, counters[prefix])
         cases.append(to_json_case(name, c, *sign_and_check(c)))
+
+    # Queries written as forms write them ('+' for a space), from a generator of their own so that the cases above
+    # stay as they were: botocore reads such a '+' as a space, as S3 does, and so must presign.
+    gp = Gen(PLUS_SEED)
+    for i, (kind, sub) in enumerate(PLUS_PLAN):
+        c = plus_case(gp, s3_case(gp, sub) if kind == 's3' else other_case(gp, sub))
+        cases.append(to_json_case('plus-%s-%04d' % (sub, i + 1), c, *sign_and_check(c)))
 
     names = [c['name'] for c in cases]
     assert len(set(names)) == len(names)

@@ -20,8 +20,10 @@ function queryParams(url: string): Map<string, string> {
     const eq = pair.indexOf('=')
     if (eq < 0) continue
     try {
-      // Shown, never signed (the check reads the URL itself): a decoded line break must not forge an output line.
-      params.set(decodeURIComponent(pair.slice(0, eq)), oneLine(decodeURIComponent(pair.slice(eq + 1))))
+      // Shown, never signed (the check reads the URL itself): a decoded line break must not forge an output line. A `+`
+      // is a space, as the verifier (and S3) read a query.
+      const decode = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '))
+      params.set(decode(pair.slice(0, eq)), oneLine(decode(pair.slice(eq + 1))))
     } catch {
       throw new UsageError('the URL has malformed percent-encoding in its query')
     }

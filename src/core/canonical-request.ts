@@ -66,13 +66,21 @@ export function parseQuery(query: string, field = 'query'): QueryParam[] {
     const eq = pair.indexOf('=')
     if (pair) {
       params.push({
-        key: canonicalizeComponent(eq < 0 ? pair : pair.slice(0, eq), field),
-        value: eq < 0 ? '' : canonicalizeComponent(pair.slice(eq + 1), field),
+        key: canonicalQueryComponent(eq < 0 ? pair : pair.slice(0, eq), field),
+        value: eq < 0 ? '' : canonicalQueryComponent(pair.slice(eq + 1), field),
         hasEquals: eq >= 0,
       })
     }
   }
   return params
+}
+
+/**
+ * A query key or value in canonical encoding. A literal `+` in a query is a space (`%20`), as HTML forms, `URL`'s
+ * `searchParams`, S3, Swift's s3api and botocore's signer read it; write `%2B` for a plus. (In a path `+` is a plus.)
+ */
+function canonicalQueryComponent(raw: string, field: string): string {
+  return canonicalizeComponent(raw.includes('+') ? raw.replace(/\+/g, '%20') : raw, field)
 }
 
 /** @internal Canonical query string of already canonically encoded parameters: sorted by key, then value. */
@@ -90,11 +98,12 @@ export function joinCanonicalQuery(params: readonly QueryParam[]): string {
  * without the leading `?`), as written in a URL.
  *
  * Keys and values are percent-decoded and re-encoded with RFC 3986's rule
- * (`A-Za-z0-9-_.~` literal, upper-case hex, space as `%20`; a literal `+` is
- * `%2B`), sorted by encoded key then encoded value; duplicates are kept and a
- * bare key becomes `key=`.
+ * (`A-Za-z0-9-_.~` literal, upper-case hex, space as `%20`), sorted by encoded
+ * key then encoded value; duplicates are kept and a bare key becomes `key=`. A
+ * literal `+` is a space, as S3 and botocore read a query (`%2B` is a plus).
  *
  * @example canonicalQueryString('b=2&a=x y&a=!') === 'a=%21&a=x%20y&b=2'
+ * @example canonicalQueryString('q=a+b&p=a%2Bb') === 'p=a%2Bb&q=a%20b'
  */
 export function canonicalQueryString(query: string): string {
   return joinCanonicalQuery(parseQuery(query.startsWith('?') ? query.slice(1) : query))

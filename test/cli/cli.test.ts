@@ -477,6 +477,10 @@ describe.skipIf(!built && !process.env['CI'])('sigv4-presign CLI', () => {
     const nocreds = run(['explain', fresh])
     expect(nocreds.code).toBe(0)
     expect(nocreds.out).toMatch(/signature: {6}not checked \(no credentials found: credentials: none found: .*instance metadata: /)
+    // A + in the query is shown as the verifier (and S3) read it: a space; %2B is a plus.
+    const plusId = await presign({ url: 'https://b.s3.us-east-1.amazonaws.com/k' }, { credentials: { ...DOC_CREDENTIALS, accessKeyId: 'AK+ID' }, region: 'us-east-1', service: 's3' })
+    expect(run(['explain', plusId]).out).toContain('access key id:  AK+ID\n')
+    expect(run(['explain', plusId.replace('AK%2BID', 'AK+ID')]).out).toContain('access key id:  AK ID\n')
     const notPresigned = run(['explain', 'https://b/k'])
     expect(notPresigned.code).toBe(2)
   })

@@ -30,8 +30,10 @@ describe('canonicalQueryString', () => {
   test('sorts by encoded key (byte order: upper case before lower case)', () => {
     expect(canonicalQueryString('a=1&B=2&%C3%A9=3&_=4')).toBe('%C3%A9=3&B=2&_=4&a=1')
   })
-  test('a literal + is a plus, not a space', () => {
-    expect(canonicalQueryString('q=a+b')).toBe('q=a%2Bb')
+  test('a literal + in a query is a space, as S3 and botocore read it; %2B is a plus', () => {
+    expect(canonicalQueryString('q=a+b')).toBe('q=a%20b')
+    expect(canonicalQueryString('q=a%2Bb')).toBe('q=a%2Bb')
+    expect(canonicalQueryString('a+b=c++d&a%2Bb=+')).toBe('a%20b=c%20%20d&a%2Bb=%20')
   })
   test('empty query', () => {
     expect(canonicalQueryString('')).toBe('')

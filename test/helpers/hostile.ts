@@ -29,8 +29,9 @@ export interface SentRequest {
  *     is ASCII case only;
  * (c) percent-encoding in the query: keys and values are decoded and re-encoded (`canonicalizeComponent`), so only
  *     the decoded bytes count: `%41` is `A`, `%2f` is `%2F`, and a literal reserved character is its escape (`!` is
- *     `%21`, a second `=` in a value is `%3D`); for S3 (no normalization, no double encoding) the same holds for the
- *     path, where `%2F` also counts as `/`;
+ *     `%21`, a second `=` in a value is `%3D`), except `+`, which in a query is a space (`%20`, as S3 reads it); for
+ *     S3 (no normalization, no double encoding) the same holds for the path, where `%2F` also counts as `/` and `+`
+ *     is a plus (`%2B`);
  * (d) headers that are not `x-amz-*` and were not signed may be added (a cookie, a user agent);
  * (e) `x-amz-content-sha256` may be added unsigned (`UNSIGNED_ALLOWED`; every other unsigned `x-amz-*` is refused);
  * and the ones of HTTP itself that the verifier also implements (each pinned by test/verify/verify-presigned.test.ts or the source):
@@ -98,8 +99,10 @@ function queryView(query: string): string[] | undefined {
   for (const pair of query.split('&')) {
     if (pair === '') continue
     const eq = pair.indexOf('=')
-    const key = decodedBytes(eq < 0 ? pair : pair.slice(0, eq))
-    let value = decodedBytes(eq < 0 ? '' : pair.slice(eq + 1))
+    // A literal + in a query is a space (S3, Swift's s3api and botocore read it so; test/e2e/swift.test.ts measures it).
+    const spaced = pair.replace(/\+/g, ' ')
+    const key = decodedBytes(eq < 0 ? spaced : spaced.slice(0, eq))
+    let value = decodedBytes(eq < 0 ? '' : spaced.slice(eq + 1))
     if (key === undefined || value === undefined) return undefined
     if (key === SIGNATURE_KEY) value = hexOfText(textOfHex(value).toLowerCase())
     entries.push(key + '=' + value)
