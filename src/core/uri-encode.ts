@@ -39,8 +39,9 @@ export function uriEncode(value: string, keepSlash = false, field = 'value'): st
  * Re-encode an already percent-encoded URL component in SigV4's canonical
  * form: escapes are decoded byte by byte and every byte is re-encoded with
  * {@link uriEncode}'s rule; literal characters are encoded as UTF-8. `+` is a
- * literal plus (`%2B`), never a space (a query's `+` is read as a space before this). With `keepSlash` (paths), `/` stays
- * literal, and so does an encoded `%2F`, which a server decodes to `/` too.
+ * literal plus (`%2B`), never a space (a query's `+` is read as a space before
+ * this). With `keepSlash` (paths), `/` stays literal, and so does an encoded
+ * `%2F`, which a server decodes to `/` too.
  *
  * @internal
  */

@@ -26,7 +26,11 @@ export interface VerifyPostRequest {
 
 /** How to verify a POST form. */
 export interface VerifyPostOptions {
-  /** Look up the credentials of an access key id from the form; validated as `verifyPresigned` validates it: anything but `{ accessKeyId, secretAccessKey, sessionToken? }` for this id is an unknown key. */
+  /**
+   * Look up the credentials of an access key id from the form; validated as `verifyPresigned` validates it: anything
+   * but `{ accessKeyId, secretAccessKey, sessionToken?, expiration? }` for this id is an unknown key. For temporary
+   * credentials return their `sessionToken` and `expiration`, as for `verifyPresigned`.
+   */
   readonly credentials: CredentialsLookup
   /** Accepted region(s) of the credential scope. Default: any. */
   readonly region?: string | readonly string[] | undefined

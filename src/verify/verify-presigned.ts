@@ -26,7 +26,8 @@ export interface VerifyOptions {
    * Look up the credentials of an access key id, which comes from the request (any string: never index a plain
    * object with it; use a `Map` or `Object.hasOwn`). Return `undefined` or `null` for an unknown key. A result that
    * is not `{ accessKeyId, secretAccessKey, sessionToken? }` with this very `accessKeyId` and a non-empty string
-   * secret counts as an unknown key.
+   * secret counts as an unknown key. For temporary credentials return their `sessionToken` (the URL must carry exactly
+   * it: `InvalidToken`) and `expiration` (past it: `ExpiredToken`).
    */
   readonly credentials: CredentialsLookup
   /** Accepted region(s) of the credential scope; for SigV4a, the server's region(s), one of which the URL's region set must cover. Default: any. */
