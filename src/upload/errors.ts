@@ -19,12 +19,15 @@ export type UploadOperation = 'CreateMultipartUpload' | 'UploadPart' | 'ListPart
  *   rule must expose it (`ExposeHeaders: ["ETag"]`);
  * - `InvalidResponse`: a response that is not what S3 sends (garbage XML, no upload id, a body over 1 MiB, a
  *   `ListParts` page that does not advance);
- * - `HttpError`: an error status without an S3 error body (a proxy's HTML page, say).
+ * - `HttpError`: an error status without an S3 error body (a proxy's HTML page, say), or with a code that is not a
+ *   word (one that echoes the URL's signature, say);
+ * - `MaybeCompleted` (from `abort()`): aborted while `CompleteMultipartUpload` was under way, and S3 no longer has the
+ *   upload, so the object may exist.
  *
  * @example
  * if (error.code === 'NoSuchUpload') localStorage.removeItem('upload') // start over
  */
-export type UploadErrorCode = 'NetworkError' | 'Aborted' | 'MissingETag' | 'InvalidResponse' | 'HttpError' | (string & {})
+export type UploadErrorCode = 'NetworkError' | 'Aborted' | 'MissingETag' | 'InvalidResponse' | 'HttpError' | 'MaybeCompleted' | (string & {})
 
 /**
  * Where an {@link UploadError} comes from (the fields of its constructor).

@@ -54,6 +54,8 @@ function checkResume(resume: UploadOptions['resume'], partSize: unknown): Settin
   if (typeof uploadId !== 'string' || uploadId === '' || uploadId.length > 1024 || /[\0-\x1f\x7f]/.test(uploadId)) {
     fail('InvalidOption', 'options.resume.uploadId', 'must be the UploadId that onStart gave: a non-empty string of at most 1024 characters', uploadId)
   }
+  // Required: parts already stored are recognized by number and size, so another plan would complete another object.
+  if (resume.partSize === undefined) fail('InvalidOption', 'options.resume.partSize', 'must be the partSize that onStart gave (parts are matched by number and size)')
   integer(resume.partSize, 'options.resume.partSize', 1, Number.MAX_SAFE_INTEGER, 0)
   if (partSize !== undefined && partSize !== resume.partSize) fail('InvalidOption', 'options.partSize', 'must be omitted or equal options.resume.partSize when resuming')
   return { uploadId, partSize: resume.partSize }

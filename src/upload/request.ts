@@ -78,8 +78,12 @@ export function invalidResponse(ex: Pick<Exchange, 'operation' | 'partNumber'>, 
 /** @internal The error of a response with an error status, or of a 200 that carries an S3 `<Error>` body. */
 export function s3Failure(ex: Exchange, status: number, body: string): UploadError {
   const parsed = parseS3Error(body)
-  const code = parsed?.code ? clean(parsed.code, []).slice(0, 64) : 'HttpError'
-  const message = parsed ? clean(parsed.message, secretsOf(ex.request.url)) : `HTTP ${status} without an S3 error body`
+  const secrets = secretsOf(ex.request.url)
+  // S3's codes are words (`SlowDown`, `AccessDenied`): anything else, or one that echoes the URL's credential or
+  // signature, is no code to show.
+  const shown = parsed?.code ? clean(parsed.code, secrets) : ''
+  const code = /^[A-Za-z][A-Za-z0-9.]{0,63}$/.test(shown) ? shown : 'HttpError'
+  const message = parsed ? clean(parsed.message, secrets) : `HTTP ${status} without an S3 error body`
   const urlExpired = code === 'ExpiredToken' || (code === 'AccessDenied' && /request has expired/i.test(message))
   const retryable = status >= 500 || status === 429 || RETRY_CODES.has(code)
   return new UploadError(code, message || code, { status, operation: ex.operation, partNumber: ex.partNumber, retryable, urlExpired })

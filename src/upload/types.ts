@@ -211,7 +211,8 @@ export interface MultipartUpload {
    * Cancel every request in flight, then delete the upload on S3 (`backend.abort`, then `DELETE`), so its parts stop
    * being billed. `done` rejects with an `UploadError` whose code is `Aborted`. Resolves when the `DELETE` has been
    * answered; rejects if it failed. After a failure, it deletes what the failed upload left; after success, it does
-   * nothing.
+   * nothing. If the abort lands while `CompleteMultipartUpload` is under way and S3 then no longer has the upload, it
+   * rejects with `MaybeCompleted`: S3 may have stored the object (it finishes a completion the client hung up on).
    */
   abort(): Promise<void>
   /** The `UploadId`, once `CreateMultipartUpload` has answered (at once when resuming). */

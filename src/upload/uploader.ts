@@ -73,6 +73,8 @@ class Upload {
   private failure: { error: unknown } | undefined
   private userAborted = false
   private completed = false
+  /** `CompleteMultipartUpload` was sent: S3 may assemble the object even if the answer never arrives. */
+  private completeSent = false
   private abortion: Promise<void> | undefined
   readonly done: Promise<UploadResult>
   private readonly settled: Promise<void>
@@ -256,6 +258,7 @@ class Upload {
   private complete(uploadId: string): Promise<UploadResult> {
     const xml = completeMultipartUploadXml(this.parts.map((p) => p.done!))
     return withRetries(this.policy(), async () => {
+      this.completeSent = true
       const r = await this.send('CompleteMultipartUpload', 'POST', () => this.backend.complete({ uploadId, signal: this.signal }), xml)
       // An empty or cut-off 200 is retried, as botocore does; S3 may also answer 200 and report an error in the body.
       const outcome = parse(parseCompleteMultipartUpload, r.body, r.ex, r.status, true)
@@ -297,14 +300,21 @@ class Upload {
     const uploadId = this.id
     if (this.completed || uploadId === undefined) return
     const signal = new AbortController().signal
+    let gone = false
     await withRetries({ retries: this.s.retries, retryDelay: this.s.retryDelay, signal }, async () => {
       const request = normalizeRequest(await this.backend.abort({ uploadId, signal }), 'backend.abort', 'DELETE')
       try {
         await exchange(this.s.transport, { operation: 'AbortMultipartUpload', request }, signal)
       } catch (e) {
         if (!(e instanceof UploadError && e.code === 'NoSuchUpload')) throw e
+        gone = true
       }
     })
+    // S3 keeps assembling an object after the client hangs up on CompleteMultipartUpload: an upload it no longer has
+    // may have become the object. Never say "deleted" then.
+    if (gone && this.completeSent) {
+      throw new UploadError('MaybeCompleted', 'the upload was aborted while CompleteMultipartUpload was under way, and S3 no longer has it: the object may have been stored (check with a HEAD request)', { operation: 'AbortMultipartUpload' })
+    }
   }
 }
 

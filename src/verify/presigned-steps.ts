@@ -202,6 +202,9 @@ function parseTarget(url: string, headers: Map<string, string[]>): Target | Veri
   let path: string
   let query: string
   if (url.startsWith('/')) {
+    // A request target has no fragment (RFC 9112): a `#` here would be a path or query character to this verifier
+    // and the end of the URL to whatever the request is passed on to.
+    if (url.includes('#')) return malformed('The request URL could not be parsed as an http(s) URL')
     const q = url.indexOf('?')
     path = q < 0 ? url : url.slice(0, q)
     query = q < 0 ? '' : url.slice(q + 1)

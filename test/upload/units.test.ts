@@ -98,6 +98,9 @@ describe('uploadMultipart input checks: a PresignError at once', () => {
     ['part size under 5 MiB', file, backend, { partSize: MiB }, 'InvalidPartPlan', 'options.partSize'],
     ['resume with an empty upload id', file, backend, { resume: { uploadId: '', partSize: PART } }, 'InvalidOption', 'options.resume.uploadId'],
     ['resume with another part size', file, backend, { partSize: 6 * MiB, resume: { uploadId: 'u', partSize: PART } }, 'InvalidOption', 'options.partSize'],
+    // Found in review: without it the default plan was used, and parts of the earlier plan that happened to have the
+    // new plan's sizes were completed into an object with the wrong bytes.
+    ['resume without the part size', file, backend, { resume: { uploadId: 'u' } as UploadOptions['resume'] }, 'InvalidOption', 'options.resume.partSize'],
   ]
   test.each(cases)('%s', (_, f, b, o, code, field) => {
     let caught: unknown

@@ -386,6 +386,48 @@ describe.each(['memory', 'http'] as const)('uploadMultipart (%s)', (mode) => {
     expect(err.message).toMatch(/AccessDenied.*denied … for …/)
   })
 
+  // Found in review: the Message was redacted, the Code was not.
+  test('a hostile server echoing the signature or the access key as its error Code: HttpError, nothing echoed', async () => {
+    const { s3, transport, backend } = await setup(mode)
+    for (const pick of ['X-Amz-Signature', 'X-Amz-Credential', 'junk'] as const) {
+      let echoed = ''
+      s3.fault = ({ op, url }) => {
+        if (op !== 'UploadPart') return undefined
+        const q = new URL(url).searchParams
+        echoed = pick === 'junk' ? 'not a <code> at all' : pick === 'X-Amz-Credential' ? q.get(pick)!.split('/')[0]! : q.get(pick)!
+        return { status: 403, body: errorXml(pick === 'junk' ? 'not a code' : echoed, 'x') }
+      }
+      const { file } = makeFile(PART)
+      const err = await failure(uploadMultipart(file, backend, { transport, partSize: PART, retries: 0 }).done, () => [echoed].filter((s) => s.length >= 4 && pick !== 'junk'))
+      expect(err.code, pick).toBe('HttpError')
+    }
+  })
+
+  // Found in review: S3 finishes a CompleteMultipartUpload whose client hung up, so after an abort then the DELETE
+  // finds no upload (NoSuchUpload) while the object exists; abort() resolved as if the parts had been deleted.
+  test('abort() while CompleteMultipartUpload is under way, and S3 has completed it: MaybeCompleted, never "deleted"', async () => {
+    const { s3, transport, backend } = await setup(mode)
+    let upload: ReturnType<typeof uploadMultipart> | undefined
+    let aborting: Promise<void> | undefined
+    // The fake completes the object, then the answer is lost: the client only sees its own abort.
+    const slow: Transport = async (request) => {
+      const response = transport(request)
+      if (!/[?&]uploadId=/.test(request.url) || request.method !== 'POST') return response
+      await response
+      aborting ??= upload!.abort()
+      const { signal } = request
+      return new Promise((_, reject) => (signal.aborted ? reject(signal.reason) : signal.addEventListener('abort', () => reject(signal.reason))))
+    }
+    const { file } = makeFile(2 * PART)
+    upload = uploadMultipart(file, backend, { transport: slow, partSize: PART })
+    expect((await failure(upload.done)).code).toBe('Aborted')
+    await until(() => aborting !== undefined)
+    const outcome = await aborting!.then(() => 'resolved', (e: unknown) => e)
+    expect(outcome).toBeInstanceOf(UploadError)
+    expect((outcome as UploadError).code).toBe('MaybeCompleted')
+    expect(s3.objects.has(KEY)).toBe(true)
+  })
+
   test('signParts may answer with presignUploadParts\'s array; a backend that leaves out a part is a PresignError', async () => {
     const { s3, transport, backend } = await setup(mode, { asArray: true })
     const { file } = makeFile(2 * PART)
