@@ -1,4 +1,5 @@
 import type { Credentials } from '../core/credentials.js'
+import { credentialsError } from './io.js'
 import type { CredentialSource, ResolvedCredentials } from './types.js'
 
 /** botocore's `_DEFAULT_ADVISORY_REFRESH_TIMEOUT`: within 15 minutes of expiry, refresh, but keep the old ones on failure. */
@@ -17,7 +18,8 @@ export interface CredentialsProvider {
 /**
  * @internal Cache what `load` resolves, as botocore's `RefreshableCredentials`: credentials without an expiry are kept
  * for good; with one, a call within the advisory window refreshes (keeping the old credentials if that fails), and
- * within the mandatory window (or after expiry) a failed refresh is thrown. One refresh at a time is shared.
+ * within the mandatory window (or after expiry) a failed refresh is thrown. One refresh at a time is shared. An
+ * expiration that is not a valid `Date` is refused (a typed error): it would make every comparison false.
  */
 export function cachingProvider(load: () => Promise<ResolvedCredentials>, now: () => number): CredentialsProvider {
   let current: ResolvedCredentials | undefined
@@ -26,6 +28,10 @@ export function cachingProvider(load: () => Promise<ResolvedCredentials>, now: (
     inFlight ??= load().then(
       (r) => {
         inFlight = undefined
+        const exp = r.credentials.expiration
+        if (exp != null && !(exp instanceof Date && Number.isFinite(exp.getTime()))) {
+          credentialsError(`credentials (${r.source}).expiration`, 'must be a valid Date or undefined (an invalid one would refresh at every call)')
+        }
         current = r
         return r
       },
@@ -38,7 +44,8 @@ export function cachingProvider(load: () => Promise<ResolvedCredentials>, now: (
   }
   const provider = async (): Promise<Credentials> => {
     const expiry = current?.credentials.expiration?.getTime()
-    const left = expiry === undefined ? Number.POSITIVE_INFINITY : expiry - now()
+    // No expiry: kept for good. An expiry that is not a number (never stored, see refresh) counts as expired.
+    const left = expiry === undefined ? Number.POSITIVE_INFINITY : Number.isNaN(expiry) ? Number.NEGATIVE_INFINITY : expiry - now()
     if (current && left > ADVISORY_REFRESH_MS) return current.credentials
     if (current && left > MANDATORY_REFRESH_MS) {
       const kept = current.credentials

@@ -8,14 +8,18 @@ import { atomicWriteFile } from './sso-token.js'
 import { fromEnvironment, profileField } from './static.js'
 import type { Context, CredentialsOptions, ResolvedCredentials } from './types.js'
 
-/** Read and parse one shared file; absent is `undefined`, any other failure a typed error naming the variable. */
-async function readIniFile(read: (path: string) => Promise<string>, path: string, field: string): Promise<Ini | undefined> {
+/**
+ * Read and parse one shared file (`given`, as the variable or the default names it; read at `expandPath(given)`);
+ * absent is `undefined`, any other failure a typed error naming the variable and the path as given: never the
+ * expanded path, in which a `$VAR` could have put a secret (`AWS_CONFIG_FILE=/x/$AWS_SECRET_ACCESS_KEY`).
+ */
+async function readIniFile(ctx: Pick<Context, 'env' | 'homeDir' | 'readFile'>, given: string, field: string): Promise<Ini | undefined> {
   let text: string
   try {
-    text = await read(path)
+    text = await ctx.readFile(expandPath(ctx, given))
   } catch (e) {
     if (isMissing(e)) return undefined
-    return credentialsError(field, `cannot read ${JSON.stringify(path)} (${readFailure(e)})`)
+    return credentialsError(field, `cannot read ${JSON.stringify(given)} (${readFailure(e)})`)
   }
   return parseIni(text)
 }
@@ -25,12 +29,13 @@ export async function createContext(options: CredentialsOptions = {}): Promise<C
   const env = options.env ?? process.env
   const homeDir = options.homeDir ?? defaultHome(env)
   const readFile = options.readFile ?? defaultReadFile
-  const paths = { env, homeDir }
-  const configPath = expandPath(paths, env['AWS_CONFIG_FILE'] ?? '~/.aws/config')
-  const credentialsPath = expandPath(paths, env['AWS_SHARED_CREDENTIALS_FILE'] ?? '~/.aws/credentials')
+  const files = { env, homeDir, readFile }
+  // As given, unexpanded: these name the files in messages; only readIniFile expands them.
+  const configPath = env['AWS_CONFIG_FILE'] ?? '~/.aws/config'
+  const credentialsPath = env['AWS_SHARED_CREDENTIALS_FILE'] ?? '~/.aws/credentials'
   const [configIni, credentialsIni] = await Promise.all([
-    readIniFile(readFile, configPath, 'env.AWS_CONFIG_FILE'),
-    readIniFile(readFile, credentialsPath, 'env.AWS_SHARED_CREDENTIALS_FILE'),
+    readIniFile(files, configPath, 'env.AWS_CONFIG_FILE'),
+    readIniFile(files, credentialsPath, 'env.AWS_SHARED_CREDENTIALS_FILE'),
   ])
   const config = sharedConfig(configIni, credentialsIni, shellSplit)
   const named = options.profile ?? (env['AWS_DEFAULT_PROFILE'] || undefined) ?? (env['AWS_PROFILE'] || undefined)

@@ -33,10 +33,25 @@ export function configuredEndpoint(ctx: Context, serviceId: string): string | un
   return env[`AWS_ENDPOINT_URL_${serviceId.toUpperCase()}`] || env['AWS_ENDPOINT_URL'] || fromServices || sessionSetting(ctx, 'endpoint_url') || undefined
 }
 
-/** @internal A region name fit for a host name, or a typed error. */
+/**
+ * @internal A region name fit for a host name (the library's region rule, as its recipes check `options.region`: one
+ * DNS label of lower-case letters, digits and `-`, at most 63), or a typed error naming `field`.
+ */
 export function checkRegion(region: string, field: string): string {
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(region)) credentialsError(field, 'is not a region name such as us-east-1')
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(region)) credentialsError(field, 'is not a region name such as us-east-1 (lower-case letters, digits and "-", at most 63)')
   return region
+}
+
+/**
+ * The setting the session's region came from, for errors: the first of `AWS_DEFAULT_REGION`, `AWS_REGION` (the
+ * command line's) and the profile's `region` that holds it, else `options.region` (or `--region`).
+ */
+function regionField(ctx: Context): string {
+  const region = ctx.region
+  if (ctx.env['AWS_DEFAULT_REGION'] === region) return 'env.AWS_DEFAULT_REGION'
+  if (ctx.env['AWS_REGION'] === region) return 'env.AWS_REGION'
+  if (sessionSetting(ctx, 'region') === region) return `profile ${JSON.stringify(ctx.profile)}.region`
+  return 'options.region'
 }
 
 /** @internal The STS endpoint (origin and path) and the region to sign for. */
@@ -49,10 +64,12 @@ export interface StsEndpoint {
  * @internal The STS endpoint as botocore picks it: a configured endpoint URL first; then `sts_regional_endpoints`
  * (`AWS_STS_REGIONAL_ENDPOINTS` or the profile; default `regional` in botocore ≥ 1.35): without a region, or with
  * `legacy` and one of the legacy global regions, `https://sts.amazonaws.com` signed for us-east-1; otherwise
- * `https://sts.REGION.DNS-SUFFIX`.
+ * `https://sts.REGION.DNS-SUFFIX`. The region must be a region name ({@link checkRegion}), whichever endpoint is used.
  */
 export function stsEndpoint(ctx: Context): StsEndpoint {
-  const region = ctx.region
+  // Checked before any URL is built: `x@evil.example/` or `evil.example?` would send the call (and a web identity
+  // token) to another host. botocore raises InvalidRegionError.
+  const region = ctx.region === undefined ? undefined : checkRegion(ctx.region, regionField(ctx))
   const configured = configuredEndpoint(ctx, 'sts')
   const signingRegion = region === undefined || region === 'aws-global' ? 'us-east-1' : region
   if (configured) return { url: endpointBase(configured, 'AWS_ENDPOINT_URL_STS'), signingRegion }

@@ -1,6 +1,7 @@
 import { spawn as nodeSpawn } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { homedir } from 'node:os'
+import { type Credentials, checkKeyPair } from '../core/credentials.js'
 import { PresignError } from '../index.js'
 import type { Context, SpawnFunction, SpawnResult } from './types.js'
 
@@ -75,34 +76,42 @@ export async function readFileAtMost(path: string, max: number = MAX_FILE_BYTES)
 /** @internal The credentials' default file reader: {@link readFileAtMost} with {@link MAX_FILE_BYTES}. */
 export const defaultReadFile = (path: string): Promise<string> => readFileAtMost(path)
 
-/** @internal Spawn without a shell, collect at most `maxBytes` of stdout, discard stderr, kill on timeout. */
+/**
+ * @internal Spawn without a shell, collect at most `maxBytes` of stdout, discard stderr. The timeout and the output
+ * cap settle at once (they do not wait for the stdout pipe to close, which a background child could hold open): the
+ * process is killed, the pipe destroyed and the child unreferenced, so nothing of it keeps the event loop alive. What
+ * the process started in the background is its own, as in botocore and the AWS SDK for JavaScript (a process group of
+ * its own would take away its terminal, which tools that prompt for an MFA code on /dev/tty need).
+ */
 export const defaultSpawn: SpawnFunction = (file, args, { timeoutMs, maxBytes, env }) =>
   new Promise<SpawnResult>((resolve, reject) => {
     const child = nodeSpawn(file, [...args], { shell: false, stdio: ['ignore', 'pipe', 'ignore'], env: env as NodeJS.ProcessEnv, windowsHide: true })
     const chunks: Buffer[] = []
     let size = 0
-    let truncated = false
-    let timedOut = false
-    const timer = setTimeout(() => {
-      timedOut = true
+    let settled = false
+    const settle = (result: SpawnResult | undefined, error?: unknown): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (result) resolve(result)
+      else reject(error)
+    }
+    const stop = (why: 'timedOut' | 'truncated'): void => {
       child.kill('SIGKILL')
-    }, timeoutMs)
+      child.stdout.destroy()
+      child.unref()
+      settle({ code: null, stdout: '', [why]: true })
+    }
+    const timer = setTimeout(() => stop('timedOut'), timeoutMs)
     child.stdout.on('data', (chunk: Buffer) => {
-      if (truncated) return
+      if (settled) return
       size += chunk.length
-      if (size > maxBytes) {
-        truncated = true
-        child.kill('SIGKILL')
-      } else chunks.push(chunk)
+      if (size > maxBytes) stop('truncated')
+      else chunks.push(chunk)
     })
-    child.on('error', (e) => {
-      clearTimeout(timer)
-      reject(e)
-    })
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, stdout: Buffer.concat(chunks).toString('utf8'), truncated, timedOut })
-    })
+    child.stdout.on('error', () => undefined)
+    child.on('error', (e) => settle(undefined, e))
+    child.on('close', (code) => settle({ code, stdout: Buffer.concat(chunks).toString('utf8') }))
   })
 
 /** @internal An HTTP answer: status and body text (at most {@link MAX_RESPONSE_BYTES}). */
@@ -180,16 +189,67 @@ export function parseJson(text: string, field: string): Record<string, unknown> 
   return value as Record<string, unknown>
 }
 
+/** @internal Year 10000, 00:00:00 UTC, in epoch ms: every expiry must be earlier (Python's `datetime`, ISO 8601's four digits). */
+export const YEAR_10000_MS = 253_402_300_800_000
+
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|UTC|[+-]\d{2}:?\d{2})?$/i
 
-/** @internal An ISO 8601 date-time (no zone means UTC, as botocore's `tzutc` default for these values), or a typed error. */
+/** The calendar fields of an {@link ISO_DATE} match name a real time (`Date.parse` rolls 02-31 and 24:00 over). */
+function realDateTime(m: RegExpExecArray): boolean {
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number]
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][mo - 1]
+  const zone = m[8] && /^[+-]/.test(m[8]) ? [Number(m[8].slice(1, 3)), Number(m[8].slice(-2))] : [0, 0]
+  return y >= 1 && days !== undefined && d >= 1 && d <= days && h <= 23 && mi <= 59 && s <= 59 && zone[0]! <= 23 && zone[1]! <= 59
+}
+
+/**
+ * @internal An ISO 8601 date-time (no zone means UTC, as botocore's `tzutc` default for these values), or a typed
+ * error. Its fields must name a real time, as Python's `datetime` requires: years 0001-9999, no 02-31, no 24:00:00.
+ */
 export function parseDate(value: unknown, field: string): Date {
   const m = typeof value === 'string' ? ISO_DATE.exec(value.trim()) : null
   if (!m) return credentialsError(field, 'must be an ISO 8601 date-time such as 2026-01-01T00:00:00Z')
+  if (!realDateTime(m)) return credentialsError(field, 'is not a valid date-time (a year 0001-9999, a day of that month, hours 00-23, minutes and seconds 00-59)')
   const zone = !m[8] || /^(z|utc)$/i.test(m[8]) ? 'Z' : m[8].length === 5 ? m[8].slice(0, 3) + ':' + m[8].slice(3) : m[8]
   const ms = Date.parse(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}${(m[7] ?? '').slice(0, 4)}${zone}`)
   if (Number.isNaN(ms)) return credentialsError(field, 'is not a valid date-time')
   return new Date(ms)
+}
+
+/** @internal How a source names its key id, secret and expiry, for the fields of {@link vetCredentials}' errors. */
+export type CredentialNames = readonly [accessKeyId: string, secretAccessKey: string, expiration: string]
+
+const ANSWER_NAMES: CredentialNames = ['AccessKeyId', 'SecretAccessKey', 'Expiration']
+
+/**
+ * @internal presign's own key-pair rule (`checkKeyPair`: the id non-empty ASCII without spaces or `/`, the secret a
+ * non-empty well-formed string), its error rethrown as the package's `PresignError`: this entry imports the library
+ * through `../index.js`, and in dist a class reached through `../core/` would be a copy that `instanceof` misses.
+ */
+export function checkKeys(id: unknown, secret: unknown, idField: string, secretField: string): void {
+  try {
+    checkKeyPair(id, secret, idField, secretField)
+  } catch (e) {
+    const { field, message } = e as PresignError
+    throw new PresignError('InvalidCredentials', field, message.slice(field.length + 2))
+  }
+}
+
+/**
+ * @internal What a source resolved, held to what presign accepts: the key pair checked by presign's own
+ * `checkKeyPair` (the id non-empty ASCII without spaces or `/`), and temporary credentials not already expired
+ * (as botocore refuses them: "Credentials were refreshed, but the refreshed credentials are still expired"). Fields are `field`
+ * followed by the source's name of the value (`names`).
+ */
+export function vetCredentials(ctx: Pick<Context, 'now'>, c: Credentials, field: string, names: CredentialNames = ANSWER_NAMES): Credentials {
+  checkKeys(c.accessKeyId, c.secretAccessKey, `${field}.${names[0]}`, `${field}.${names[1]}`)
+  const exp = c.expiration?.getTime()
+  if (exp !== undefined && !(exp > ctx.now())) {
+    const at = Number.isNaN(exp) ? 'an invalid date' : new Date(exp).toISOString()
+    credentialsError(`${field}.${names[2]}`, `the credentials have expired (expiration ${at}); renew them at their source`)
+  }
+  return c
 }
 
 /** @internal A required non-empty string field of a parsed answer. */

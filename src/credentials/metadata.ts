@@ -1,5 +1,5 @@
 import type { Credentials } from '../core/credentials.js'
-import { credentialsError, httpRequest, parseDate, parseJson, readSettingFile, requiredString, statusError } from './io.js'
+import { credentialsError, httpRequest, parseDate, parseJson, readSettingFile, requiredString, statusError, vetCredentials } from './io.js'
 import { sessionSetting } from './endpoints.js'
 import type { Context } from './types.js'
 
@@ -19,7 +19,7 @@ function isLoopback(host: string): boolean {
  */
 export function containerUrl(ctx: Context): string | undefined {
   const relative = ctx.env['AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']
-  if (relative !== undefined) return `http://169.254.170.2${relative}`
+  if (relative !== undefined) return relativeContainerUrl(relative)
   const full = ctx.env['AWS_CONTAINER_CREDENTIALS_FULL_URI']
   if (full === undefined) return undefined
   const field = 'env.AWS_CONTAINER_CREDENTIALS_FULL_URI'
@@ -35,6 +35,25 @@ export function containerUrl(ctx: Context): string | undefined {
     credentialsError(field, `must be https:, or http: to a loopback address or one of ${[...CONTAINER_HOSTS].join(', ')}`)
   }
   return full
+}
+
+/**
+ * `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` on `http://169.254.170.2`: a path (`/…`), and the URL made of it must still
+ * be that host on port 80 without userinfo (`.evil.example/c`, `@evil.example/c` or `:80@evil.example/c` would send the
+ * authorization token elsewhere; botocore refuses them as an unsupported host).
+ */
+function relativeContainerUrl(relative: string): string {
+  const field = 'env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI'
+  const rule = 'must be a path starting with "/", fetched from http://169.254.170.2 (no host, port or user of its own)'
+  if (!relative.startsWith('/')) credentialsError(field, rule)
+  let url: URL
+  try {
+    url = new URL(`http://169.254.170.2${relative}`)
+  } catch {
+    return credentialsError(field, rule)
+  }
+  if (url.hostname !== '169.254.170.2' || url.port !== '' || url.username !== '' || url.password !== '') credentialsError(field, rule)
+  return url.href
 }
 
 /** The `Authorization` value: `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`'s content, else `AWS_CONTAINER_AUTHORIZATION_TOKEN`. */
@@ -56,17 +75,17 @@ export async function fromContainer(ctx: Context): Promise<Credentials | undefin
   if (token !== undefined) headers['authorization'] = token
   const answer = await httpRequest(ctx, field, url, { method: 'GET', headers }, ctx.timeouts.container)
   if (answer.status !== 200) statusError(field, answer.status)
-  return metadataCredentials(parseJson(answer.text, field), field)
+  return metadataCredentials(ctx, parseJson(answer.text, field), field)
 }
 
-/** The credentials of a container or IMDS JSON answer (`Token` and `Expiration` required, as botocore requires them). */
-function metadataCredentials(json: Record<string, unknown>, field: string): Credentials {
-  return {
+/** The credentials of a container or IMDS JSON answer (`Token` and `Expiration` required, as botocore requires them), vetted. */
+function metadataCredentials(ctx: Context, json: Record<string, unknown>, field: string): Credentials {
+  return vetCredentials(ctx, {
     accessKeyId: requiredString(json, 'AccessKeyId', field),
     secretAccessKey: requiredString(json, 'SecretAccessKey', field),
     sessionToken: requiredString(json, 'Token', field),
     expiration: parseDate(json['Expiration'], field + '.Expiration'),
-  }
+  }, field)
 }
 
 /** @internal The IMDS base URL: `AWS_EC2_METADATA_SERVICE_ENDPOINT`, `ec2_metadata_service_endpoint`, the IPv6 mode, or 169.254.169.254. */
@@ -103,5 +122,5 @@ export async function fromInstanceMetadata(ctx: Context): Promise<Credentials> {
   if (creds.status !== 200) statusError(field + ' credentials', creds.status)
   const json = parseJson(creds.text, field)
   if (json['Code'] !== undefined && json['Code'] !== 'Success') credentialsError(field, `answered Code ${JSON.stringify(String(json['Code']).slice(0, 64))}`)
-  return metadataCredentials(json, field)
+  return metadataCredentials(ctx, json, field)
 }

@@ -1,5 +1,5 @@
 import type { Credentials } from '../core/credentials.js'
-import { credentialsError, parseDate, parseJson } from './io.js'
+import { credentialsError, parseDate, parseJson, vetCredentials } from './io.js'
 import { shellSplit } from './shlex.js'
 import type { Context } from './types.js'
 
@@ -24,7 +24,7 @@ export async function fromProcess(ctx: Context, commandLine: string, field: stri
   if (result.timedOut) credentialsError(field, `did not finish within ${ctx.timeouts.process} ms`)
   if (result.truncated) credentialsError(field, `printed more than ${MAX_PROCESS_OUTPUT} bytes`)
   if (result.code !== 0) credentialsError(field, `exited with code ${result.code} (its standard error is not shown: it may hold secrets)`)
-  return processOutput(result.stdout, field)
+  return vetCredentials(ctx, processOutput(result.stdout, field), field)
 }
 
 /** @internal Validate a credential process's JSON output. */

@@ -3,7 +3,7 @@ import { open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { partitionOf } from '../s3/partitions.js'
 import { configuredEndpoint, endpointBase } from './endpoints.js'
-import { MAX_RESPONSE_BYTES, credentialsError, httpRequest, isMissing, parseDate, parseJson, readFailure } from './io.js'
+import { MAX_RESPONSE_BYTES, YEAR_10000_MS, credentialsError, httpRequest, isMissing, parseDate, parseJson, readFailure } from './io.js'
 import type { SsoConfig } from './sso.js'
 import { profileField } from './static.js'
 import type { Context } from './types.js'
@@ -121,15 +121,26 @@ async function refreshToken(ctx: Context, sso: SsoConfig, json: Record<string, u
     return (e as Error).message
   }
   const { accessToken, expiresIn, refreshToken: next } = answer
-  const expiresAt = typeof expiresIn === 'number' && expiresIn > 0 ? ctx.now() + expiresIn * 1000 : Number.NaN
+  const expiresAt = tokenExpiry(ctx, expiresIn)
   if (typeof accessToken !== 'string' || accessToken === '') return 'SSO OIDC CreateToken: the answer has no accessToken string'
-  if (Number.isNaN(new Date(expiresAt).getTime())) return 'SSO OIDC CreateToken: the answer has no positive expiresIn number'
+  if (expiresAt === undefined) return 'SSO OIDC CreateToken: the answer has no positive expiresIn number (whole seconds, ending before the year 10000)'
   const cache: Record<string, string> = {
     startUrl: sso.startUrl, region: sso.region, accessToken, expiresAt: new Date(expiresAt).toISOString().replace(/\.\d{3}Z$/, 'Z'),
     clientId: reg.clientId, clientSecret: reg.clientSecret, registrationExpiresAt: reg.registrationExpiresAt,
   }
   if (typeof next === 'string' && next !== '') cache['refreshToken'] = next
   return { accessToken, expiresAt, cache }
+}
+
+/**
+ * The refreshed token's expiry, `now + expiresIn`, in epoch ms; `undefined` unless `expiresIn` is a positive whole
+ * number of seconds ending before the year 10000: a later `expiresAt` (`+033715-…`) would be a cache file that
+ * neither this resolver nor botocore could read again.
+ */
+function tokenExpiry(ctx: Context, expiresIn: unknown): number | undefined {
+  if (typeof expiresIn !== 'number' || !Number.isSafeInteger(expiresIn) || expiresIn <= 0) return undefined
+  const expiresAt = ctx.now() + expiresIn * 1000
+  return expiresAt < YEAR_10000_MS ? expiresAt : undefined
 }
 
 /** Write the refreshed token as botocore does (`json.dumps`, atomically, mode 0600); a failure is an error, as in botocore. */

@@ -2,7 +2,7 @@ import type { Credentials } from '../core/credentials.js'
 import { partitionOf } from '../s3/partitions.js'
 import { checkRegion, configuredEndpoint, endpointBase } from './endpoints.js'
 import type { IniSection } from './ini.js'
-import { credentialsError, httpRequest, parseJson, requiredString, statusError } from './io.js'
+import { credentialsError, httpRequest, parseJson, requiredString, statusError, vetCredentials, YEAR_10000_MS } from './io.js'
 import { loginHint, ssoAccessToken } from './sso-token.js'
 import { profileField } from './static.js'
 import type { Context } from './types.js'
@@ -60,12 +60,22 @@ export async function fromSso(ctx: Context, sso: SsoConfig, profile: string): Pr
   const role = parseJson(answer.text, field)['roleCredentials']
   if (role === null || typeof role !== 'object' || Array.isArray(role)) return credentialsError(field, 'the answer has no roleCredentials object')
   const r = role as Record<string, unknown>
-  const exp = r['expiration']
-  if (typeof exp !== 'number' || !Number.isFinite(exp)) credentialsError(field, 'the answer has no numeric roleCredentials.expiration')
-  return {
+  const credentials = {
     accessKeyId: requiredString(r, 'accessKeyId', field),
     secretAccessKey: requiredString(r, 'secretAccessKey', field),
     sessionToken: requiredString(r, 'sessionToken', field),
-    expiration: new Date(exp),
+    expiration: ssoExpiration(r['expiration'], field + '.roleCredentials.expiration'),
   }
+  return vetCredentials(ctx, credentials, field, ['roleCredentials.accessKeyId', 'roleCredentials.secretAccessKey', 'roleCredentials.expiration'])
+}
+
+/**
+ * @internal `roleCredentials.expiration`: an integer of epoch milliseconds after 1970 and before the year 10000 (a
+ * float, 1e300 or a negative number would make an Invalid Date or 1969, and a cache that refreshes at every call).
+ */
+export function ssoExpiration(exp: unknown, field: string): Date {
+  if (typeof exp !== 'number' || !Number.isInteger(exp) || exp <= 0 || exp >= YEAR_10000_MS) {
+    credentialsError(field, 'must be a whole number of epoch milliseconds between 1970 and the year 10000')
+  }
+  return new Date(exp)
 }

@@ -1,11 +1,12 @@
 import type { Credentials } from '../core/credentials.js'
 import type { IniSection } from './ini.js'
-import { credentialsError, parseDate } from './io.js'
+import { checkKeys, credentialsError, parseDate, vetCredentials } from './io.js'
 import type { Context } from './types.js'
 
 /**
  * @internal botocore's `EnvProvider`: `AWS_ACCESS_KEY_ID` (non-empty) with `AWS_SECRET_ACCESS_KEY`, the session token
- * from `AWS_SECURITY_TOKEN` then `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`. A key id without a secret is an error.
+ * from `AWS_SECURITY_TOKEN` then `AWS_SESSION_TOKEN`, `AWS_CREDENTIAL_EXPIRATION`. A key id without a secret is an error,
+ * and so are keys presign would refuse and an expiration already past ({@link vetCredentials}).
  */
 export function fromEnvironment(ctx: Context): Credentials | undefined {
   const { env } = ctx
@@ -16,7 +17,7 @@ export function fromEnvironment(ctx: Context): Credentials | undefined {
   const sessionToken = env['AWS_SECURITY_TOKEN'] || env['AWS_SESSION_TOKEN'] || undefined
   const exp = env['AWS_CREDENTIAL_EXPIRATION']
   const expiration = exp ? parseDate(exp, 'env.AWS_CREDENTIAL_EXPIRATION') : undefined
-  return { accessKeyId, secretAccessKey, sessionToken, expiration }
+  return vetCredentials(ctx, { accessKeyId, secretAccessKey, sessionToken, expiration }, 'env', ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_CREDENTIAL_EXPIRATION'])
 }
 
 /**
@@ -30,6 +31,7 @@ export function fromSection(section: IniSection | undefined, field: string): Cre
   const secretAccessKey = section.get('aws_secret_access_key')
   if (!accessKeyId) credentialsError(field + '.aws_access_key_id', 'is empty')
   if (!secretAccessKey) credentialsError(field + '.aws_secret_access_key', 'is missing or empty, but aws_access_key_id is set')
+  checkKeys(accessKeyId, secretAccessKey, field + '.aws_access_key_id', field + '.aws_secret_access_key')
   const sessionToken = section.get('aws_security_token') ?? section.get('aws_session_token')
   return { accessKeyId, secretAccessKey, sessionToken: sessionToken || undefined }
 }

@@ -1,7 +1,7 @@
 import type { Credentials } from '../core/credentials.js'
 import { presignSync, uriEncode } from '../index.js'
 import { stsEndpoint } from './endpoints.js'
-import { credentialsError, httpRequest, parseDate } from './io.js'
+import { credentialsError, httpRequest, parseDate, vetCredentials } from './io.js'
 import { child, leaf, parseXml } from './sts-xml.js'
 import type { Context } from './types.js'
 
@@ -54,7 +54,7 @@ async function stsCall(ctx: Context, url: string, action: string, field: string,
   const where = `${field} (STS ${action})`
   const answer = await httpRequest(ctx, where, url, { method: 'GET', headers: { accept: 'text/xml' } }, ctx.timeouts.sts)
   if (answer.status !== 200) stsError(answer.status, answer.text, where, secrets)
-  return parseStsCredentials(answer.text, action, where)
+  return vetCredentials(ctx, parseStsCredentials(answer.text, action, where), where)
 }
 
 /** @internal The credentials of an STS `<ActionResponse><ActionResult><Credentials>` answer, strictly. */

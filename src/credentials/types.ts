@@ -34,10 +34,13 @@ export interface CredentialTimeouts {
 export interface CredentialsOptions {
   /**
    * The profile. Naming it here is like `aws --profile NAME`: the `AWS_ACCESS_KEY_ID`… and web identity variables are
-   * then ignored. Default: `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
+   * then ignored. Default: `AWS_DEFAULT_PROFILE`, then `AWS_PROFILE` (botocore's order), then `default`.
    */
   readonly profile?: string | undefined
-  /** Region of the STS calls. Default: `AWS_REGION`, `AWS_DEFAULT_REGION`, then the profile's `region`. */
+  /**
+   * Region of the STS calls. Default: `AWS_DEFAULT_REGION`, then the profile's `region` (botocore does not read
+   * `AWS_REGION`). It must be a region name (lower-case letters, digits and `-`), or STS calls are a typed error.
+   */
   readonly region?: string | undefined
   /** Environment variables. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>> | undefined
@@ -97,6 +100,11 @@ export interface Context {
   /** Region of STS calls, if any. */
   readonly region: string | undefined
   readonly config: SharedConfig
+  /**
+   * The config file as `AWS_CONFIG_FILE` (or the default, `~/.aws/config`) names it, unexpanded: for messages, which
+   * must never show the expanded path (a `$VAR` in it could be a secret).
+   */
   readonly configPath: string
+  /** The credentials file as `AWS_SHARED_CREDENTIALS_FILE` (or `~/.aws/credentials`) names it, unexpanded, as `configPath`. */
   readonly credentialsPath: string
 }

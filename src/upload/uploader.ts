@@ -313,7 +313,7 @@ class Upload {
     // S3 keeps assembling an object after the client hangs up on CompleteMultipartUpload: an upload it no longer has
     // may have become the object. Never say "deleted" then.
     if (gone && this.completeSent) {
-      throw new UploadError('MaybeCompleted', 'the upload was aborted while CompleteMultipartUpload was under way, and S3 no longer has it: the object may have been stored (check with a HEAD request)', { operation: 'AbortMultipartUpload' })
+      throw new UploadError('MaybeCompleted', 'aborted during CompleteMultipartUpload, and S3 no longer has the upload: the object may exist (check with a HEAD)', { operation: 'AbortMultipartUpload' })
     }
   }
 }

@@ -40,14 +40,14 @@ function cacheEntry(ms: number, change: Record<string, string | undefined> = {},
 
 /** Role credentials per bearer token: the old token gives ASIAOLD, the refreshed one ASIANEW. */
 const EXPIRATION = Math.floor((Date.now() + 3 * 60 * MINUTE) / 1000) * 1000
-function portalHandler(req: SeenRequest, res: ServerResponse): void {
+function portalHandler(req: SeenRequest, res: ServerResponse, expiration = EXPIRATION): void {
   const byToken: Record<string, string> = { [OLD.accessToken]: 'ASIAOLD', [NEW.accessToken]: 'ASIANEW' }
   const id = byToken[String(req.headers['x-amz-sso_bearer_token'])]
   if (!id) return void res.writeHead(401, { 'content-type': 'application/json' }).end('{"message":"Session token not found or invalid"}')
   if (!req.url.startsWith('/federation/credentials?role_name=Dev&account_id=111122223333')) return void res.writeHead(404).end()
-  res.end(JSON.stringify({ roleCredentials: { accessKeyId: id, secretAccessKey: `${id}/secret`, sessionToken: `${id}-session`, expiration: EXPIRATION } }))
+  res.end(JSON.stringify({ roleCredentials: { accessKeyId: id, secretAccessKey: `${id}/secret`, sessionToken: `${id}-session`, expiration } }))
 }
-const portal = () => fake(portalHandler)
+const portal = (expiration = EXPIRATION) => fake((req, res) => portalHandler(req, res, expiration))
 
 type OidcAnswer = { status: number; body: string; delayMs?: number } | 'hang'
 const GOOD: OidcAnswer = { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, tokenType: 'Bearer', expiresIn: 28800, refreshToken: NEW.refreshToken }) }
@@ -110,7 +110,7 @@ async function compare(setup: Setup, extra: CredentialsOptions = {}): Promise<{ 
 
 const body = (r: SeenRequest) => ({ method: r.method, url: r.url, contentType: r.headers['content-type'], json: JSON.parse(r.body) as unknown })
 const EXPECTED_BODY = { grantType: 'refresh_token', clientId: OLD.clientId, clientSecret: OLD.clientSecret, refreshToken: OLD.refreshToken }
-const creds = (id: string) => ({ accessKeyId: id, secretAccessKey: `${id}/secret`, sessionToken: `${id}-session`, expiration: EXPIRATION, method: 'sso' })
+const creds = (id: string, expiration = EXPIRATION) => ({ accessKeyId: id, secretAccessKey: `${id}/secret`, sessionToken: `${id}-session`, expiration, method: 'sso' })
 
 function expectNoSecret(outcome: Outcome | undefined): void {
   const text = JSON.stringify(outcome)
@@ -297,9 +297,12 @@ describe('where we differ from botocore on purpose: any failed refresh falls bac
 
 describe('SSO token refresh: boundaries on a fake clock, write failures, hostile caches (ours only)', () => {
   const NOW = Date.parse('2030-01-01T00:00:00Z')
+  // The portal's role credentials expire 3 hours after the fake clock's now: expired ones are refused.
+  const LATER = NOW + 3 * 60 * MINUTE
+  const late = (id: string) => creds(id, LATER)
   async function at(entry: string, extra: CredentialsOptions = {}) {
     const home = tempHome({ '.aws/config': SESSION_CONFIG, [SESSION_CACHE]: entry })
-    const sso = await portal()
+    const sso = await portal(LATER)
     const token = await oidc(GOOD)
     const env = baseEnv(home, { AWS_ENDPOINT_URL_SSO: sso.origin, AWS_ENDPOINT_URL_SSO_OIDC: token.origin })
     const outcome = await ours(env, undefined, { now: () => NOW, ...extra })
@@ -309,15 +312,15 @@ describe('SSO token refresh: boundaries on a fake clock, write failures, hostile
   const entryAt = (change: Record<string, string | undefined>) => cacheEntry(0, change, NOW)
 
   test('15 minutes left exactly: no refresh; a millisecond less: refresh (botocore: remaining < 900 s)', async () => {
-    expect(await at(entryAt({ expiresAt: stamp(15 * MINUTE) }))).toMatchObject({ outcome: creds('ASIAOLD'), calls: 0 })
+    expect(await at(entryAt({ expiresAt: stamp(15 * MINUTE) }))).toMatchObject({ outcome: late('ASIAOLD'), calls: 0 })
     const r = await at(entryAt({ expiresAt: stamp(15 * MINUTE - 1) }))
-    expect(r).toMatchObject({ outcome: creds('ASIANEW'), calls: 1 })
+    expect(r).toMatchObject({ outcome: late('ASIANEW'), calls: 1 })
     expect(JSON.parse(r.cache)).toMatchObject({ expiresAt: '2030-01-01T08:00:00Z' }) // now + expiresIn, whole seconds
   })
 
   test('a registration expiring exactly now is expired (botocore: remaining <= 0); a token expiring now is expired', async () => {
-    expect(await at(entryAt({ expiresAt: stamp(MINUTE), registrationExpiresAt: stamp(0) }))).toMatchObject({ outcome: creds('ASIAOLD'), calls: 0 })
-    expect(await at(entryAt({ expiresAt: stamp(MINUTE), registrationExpiresAt: stamp(1) }))).toMatchObject({ outcome: creds('ASIANEW'), calls: 1 })
+    expect(await at(entryAt({ expiresAt: stamp(MINUTE), registrationExpiresAt: stamp(0) }))).toMatchObject({ outcome: late('ASIAOLD'), calls: 0 })
+    expect(await at(entryAt({ expiresAt: stamp(MINUTE), registrationExpiresAt: stamp(1) }))).toMatchObject({ outcome: late('ASIANEW'), calls: 1 })
     const r = await at(entryAt({ expiresAt: stamp(0), registrationExpiresAt: stamp(0) }))
     expect(r).toMatchObject({ calls: 0, outcome: { message: expect.stringMatching(/expired at 2030-01-01T00:00:00.000Z and could not be refreshed/) } })
   })
@@ -332,7 +335,7 @@ describe('SSO token refresh: boundaries on a fake clock, write failures, hostile
   test('the injected writeFile receives the cache path and botocore-format text', async () => {
     const writes: Array<[string, string]> = []
     const r = await at(entryAt({ expiresAt: stamp(MINUTE) }), { writeFile: async (p, t) => void writes.push([p, t]) })
-    expect(r.outcome).toEqual(creds('ASIANEW'))
+    expect(r.outcome).toEqual(late('ASIANEW'))
     expect(writes).toHaveLength(1)
     expect(writes[0]![0]).toMatch(new RegExp(`/\\.aws/sso/cache/${sha1('corp')}\\.json$`))
     expect(writes[0]![1]).toBe(
@@ -360,6 +363,8 @@ describe('SSO token refresh: boundaries on a fake clock, write failures, hostile
     ['a 200 with expiresIn 0', { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, expiresIn: 0 }) }, /no positive expiresIn number/],
     ['a 200 with a string expiresIn', { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, expiresIn: '3600' }) }, /no positive expiresIn number/],
     ['a 200 with an absurd expiresIn', { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, expiresIn: 1e300 }) }, /no positive expiresIn number/],
+    ['a 200 with an expiresIn past the year 9999', { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, expiresIn: 1e12 }) }, /no positive expiresIn number \(whole seconds, ending before the year 10000\)/],
+    ['a 200 with a fractional expiresIn', { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, expiresIn: 3600.5 }) }, /no positive expiresIn number/],
     ['a redirect', { status: 307, body: '' }, /CreateToken answered HTTP 307/],
   ])('a CreateToken answer that is %s: the expired-token error gives the reason, no secret', async (_name, answer, reason) => {
     const home = tempHome({ '.aws/config': SESSION_CONFIG, [SESSION_CACHE]: entryAt({ expiresAt: stamp(-MINUTE) }) })
@@ -370,6 +375,18 @@ describe('SSO token refresh: boundaries on a fake clock, write failures, hostile
     expect(r).toMatchObject({ message: expect.stringMatching(/run `aws sso login --sso-session corp`/) })
     expectNoSecret(r)
     expect(token.requests).toHaveLength(1)
+  })
+
+  test('an expiresIn that would end after the year 9999 is never written to the cache; the still-valid token serves', async () => {
+    const answer = { status: 200, body: JSON.stringify({ accessToken: NEW.accessToken, expiresIn: 1e12, refreshToken: NEW.refreshToken }) }
+    const entry = entryAt({ expiresAt: stamp(MINUTE) })
+    const home = tempHome({ '.aws/config': SESSION_CONFIG, [SESSION_CACHE]: entry })
+    const sso = await portal(LATER)
+    const token = await oidc(answer)
+    const env = baseEnv(home, { AWS_ENDPOINT_URL_SSO: sso.origin, AWS_ENDPOINT_URL_SSO_OIDC: token.origin })
+    expect(await ours(env, undefined, { now: () => NOW })).toEqual(late('ASIAOLD'))
+    expect(token.requests).toHaveLength(1)
+    expect(readFileSync(join(home, SESSION_CACHE), 'utf8')).toBe(entry)
   })
 
   test('the OIDC endpoint follows AWS_ENDPOINT_URL and [services] sso_oidc, as botocore', async () => {
