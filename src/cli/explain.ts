@@ -2,6 +2,7 @@
  * `sigv4-presign explain URL`: what a presigned URL says (who signed it, for what scope, until when, which headers the
  * client must send), and whether its signature holds for the credentials at hand.
  */
+import { parseQuery } from '../core/canonical-request.js'
 import type { Credentials } from '../core/credentials.js'
 import { type VerifyFailure, verifyPresigned } from '../index.js'
 import { type Args, flag, oneLine, parseHeaders, UsageError } from './args.js'
@@ -16,17 +17,14 @@ const MAX_NAMED = 8
 function queryParams(url: string): Map<string, string> {
   const q = url.indexOf('?')
   const params = new Map<string, string>()
-  for (const pair of (q < 0 ? '' : url.slice(q + 1)).split('&')) {
-    const eq = pair.indexOf('=')
-    if (eq < 0) continue
-    try {
-      // Shown, never signed (the check reads the URL itself): a decoded line break must not forge an output line. A `+`
-      // is a space, as the verifier (and S3) read a query.
-      const decode = (text: string) => decodeURIComponent(text.replace(/\+/g, ' '))
-      params.set(decode(pair.slice(0, eq)), oneLine(decode(pair.slice(eq + 1))))
-    } catch {
-      throw new UsageError('the URL has malformed percent-encoding in its query')
+  try {
+    // Read as the verifier reads a query (parseQuery: a `+` is a space), then decoded. Shown, never signed (the check
+    // reads the URL itself): a decoded line break must not forge an output line.
+    for (const p of parseQuery(q < 0 ? '' : url.slice(q + 1), 'url')) {
+      if (p.hasEquals) params.set(decodeURIComponent(p.key), oneLine(decodeURIComponent(p.value)))
     }
+  } catch {
+    throw new UsageError('the URL has malformed percent-encoding in its query')
   }
   return params
 }

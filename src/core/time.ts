@@ -12,6 +12,9 @@ function parseIso(text: string): number {
   return m ? Date.parse(text.replace(/(\.\d{3})\d+/, '$1') + (m[2] && !m[5] ? 'Z' : '')) : NaN
 }
 
+/** @internal 10000-01-01T00:00:00Z in epoch ms: every date here is earlier (`X-Amz-Date` has four year digits). */
+export const YEAR_10000_MS = 253402300800000
+
 /**
  * @internal A `Date`'s time value, `NaN` for an object that only claims to be one (`Object.create(Date.prototype)`
  * passes `instanceof Date` and has none: `getTime` throws a `TypeError`).
@@ -36,7 +39,7 @@ export function toEpochMs(input: DateInput | undefined, field: string): number {
     : typeof input === 'number' ? input
     : typeof input === 'string' ? parseIso(input)
     : NaN
-  if (!(ms >= 0 && ms < 253402300800000)) {
+  if (!(ms >= 0 && ms < YEAR_10000_MS)) {
     fail('InvalidDate', field, 'must be a Date, epoch ms or ISO 8601 string in years 1970..9999 (UTC)', input)
   }
   return ms - (ms % 1000)

@@ -189,9 +189,6 @@ export function parseJson(text: string, field: string): Record<string, unknown> 
   return value as Record<string, unknown>
 }
 
-/** @internal Year 10000, 00:00:00 UTC, in epoch ms: every expiry must be earlier (Python's `datetime`, ISO 8601's four digits). */
-export const YEAR_10000_MS = 253_402_300_800_000
-
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|UTC|[+-]\d{2}:?\d{2})?$/i
 
 /** The calendar fields of an {@link ISO_DATE} match name a real time (`Date.parse` rolls 02-31 and 24:00 over). */
