@@ -1,5 +1,5 @@
 import { describeSecret, fail } from './errors.js'
-import { toEpochMs } from './time.js'
+import { timeOf, wholeSeconds } from './time.js'
 import { LONE_SURROGATE } from './utf8.js'
 
 /** AWS credentials. Only `accessKeyId` ever appears in a URL; the secret never leaves the signer. */
@@ -44,6 +44,6 @@ export function checkCredentials(c: Partial<Credentials> | null): CheckedCredent
   if (token != null && typeof token !== 'string') fail('InvalidCredentials', field + '.sessionToken', 'must be a string or undefined, got ' + describeSecret(token))
   const exp = c.expiration
   if (exp != null && !(exp instanceof Date)) fail('InvalidCredentials', field + '.expiration', 'must be a Date or undefined', exp)
-  const expiresAtMs = exp == null ? undefined : toEpochMs(exp, field + '.expiration')
+  const expiresAtMs = exp == null ? undefined : wholeSeconds(timeOf(exp), field + '.expiration', exp)
   return { accessKeyId: id, secretAccessKey: secret as string, sessionToken: token || undefined, expiresAtMs }
 }

@@ -3,7 +3,8 @@
 /**
  * @internal A small LRU cache (at most 64 entries; a hit becomes the most recent), with the last hit remembered so
  * that a run of calls with the same inputs costs a few identity comparisons. Every cache of the library is one: the
- * Web Crypto and synchronous signing keys, the SigV4a keys, the per-scope URL fragments.
+ * Web Crypto and synchronous signing keys, the SigV4a keys, the per-scope URL fragments. A module forgets everything
+ * by replacing its cache with a new one.
  */
 export class KeyCache<T> {
   // ES private fields: minifiers shorten their names, as they cannot TypeScript's `private` ones.
@@ -32,12 +33,6 @@ export class KeyCache<T> {
     const id = cacheId(parts)
     if (this.#map.get(id) === value) this.#map.delete(id)
     if (this.#lastValue === value) this.#lastParts = []
-  }
-
-  /** Drop everything. */
-  clear(): void {
-    this.#map.clear()
-    this.#lastParts = []
   }
 }
 

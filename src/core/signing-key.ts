@@ -23,7 +23,7 @@ async function deriveRaw(secretAccessKey: string, day: string, region: string, s
   return key
 }
 
-const cache = /* @__PURE__ */ new KeyCache<Promise<CryptoKey>>()
+let cache = /* @__PURE__ */ new KeyCache<Promise<CryptoKey>>()
 
 /**
  * @internal The signing key as a non-extractable `CryptoKey`, derived once per
@@ -42,5 +42,5 @@ export function signingKey(accessKeyId: string, secretAccessKey: string, day: st
 
 /** Forget every cached signing key (e.g. after rotating credentials). */
 export function clearSigningKeyCache(): void {
-  cache.clear()
+  cache = new KeyCache()
 }

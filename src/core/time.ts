@@ -39,6 +39,11 @@ export function toEpochMs(input: DateInput | undefined, field: string): number {
     : typeof input === 'number' ? input
     : typeof input === 'string' ? parseIso(input)
     : NaN
+  return wholeSeconds(ms, field, input)
+}
+
+/** @internal `ms` cut to whole seconds, or a `PresignError` naming `field` when it is not in years 1970..9999. */
+export function wholeSeconds(ms: number, field: string, input: unknown): number {
   if (!(ms >= 0 && ms < YEAR_10000_MS)) {
     fail('InvalidDate', field, 'must be a Date, epoch ms or ISO 8601 string in years 1970..9999 (UTC)', input)
   }

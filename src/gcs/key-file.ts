@@ -165,7 +165,7 @@ export function pkcs8Der(pem: string, field: string): Uint8Array<ArrayBuffer> {
 const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const
 
 /** The imported keys, by PEM (the same small LRU as the signing keys: at most 64 entries). */
-const keys = /* @__PURE__ */ new KeyCache<Promise<CryptoKey>>()
+let keys = /* @__PURE__ */ new KeyCache<Promise<CryptoKey>>()
 
 /**
  * @internal The private key as a non-extractable Web Crypto key, imported once per PEM and cached (a failed import is
@@ -192,5 +192,5 @@ export async function rsaSignHex(pem: string, field: string, text: string): Prom
 
 /** @internal Forget every imported service-account key. */
 export function clearRsaKeys(): void {
-  keys.clear()
+  keys = new KeyCache()
 }

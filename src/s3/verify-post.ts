@@ -214,16 +214,15 @@ interface FormAuth {
   readonly signedAtMs: number
 }
 
+/** The signing fields a form must have, in S3's order. */
+const AUTH_FIELDS = ['policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature']
+
 function formAuth(get: (lower: string) => string | undefined, regions: readonly string[] | undefined, services: readonly string[] | undefined): FormAuth | VerifyPostFailure {
-  const policyText = get('policy')
-  const signature = get('x-amz-signature')
-  const algorithm = get('x-amz-algorithm')
-  const credentialText = get('x-amz-credential')
-  const amzDate = get('x-amz-date')
-  if (policyText === undefined || signature === undefined || algorithm === undefined || credentialText === undefined || amzDate === undefined) {
-    const missing = ['policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature'].filter((n) => get(n) === undefined)
+  const missing = AUTH_FIELDS.filter((n) => get(n) === undefined)
+  if (missing.length) {
     return malformedForm(`Bucket POST must contain the fields policy, x-amz-algorithm, x-amz-credential, x-amz-date and x-amz-signature; missing: ${missing.join(', ')}`)
   }
+  const [policyText, algorithm, credentialText, amzDate, signature] = AUTH_FIELDS.map((n) => get(n)!) as [string, string, string, string, string]
   const keyValue = get('key')
   if (keyValue === undefined) return malformedForm("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
   if (algorithm !== ALGORITHM) return failPost('UnsupportedAlgorithm', 'InvalidArgument', 400, `x-amz-algorithm only supports "${ALGORITHM}"`)

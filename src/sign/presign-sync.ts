@@ -5,7 +5,7 @@ import { hmac, hmacHex, type HmacKey, hmacKey } from '../core/sha256.js'
 import { stringToSign } from '../core/string-to-sign.js'
 import { type Plan, plan, type Prepared, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
 
-const cache = /* @__PURE__ */ new KeyCache<HmacKey>()
+let cache = /* @__PURE__ */ new KeyCache<HmacKey>()
 
 /**
  * @internal The signing key with its HMAC states precomputed, derived once per credentials/day/region/service (LRU
@@ -56,6 +56,6 @@ export function presignSync(request: PresignRequest, options: PresignOptions): s
 
 /** Forget every signing key cached by the synchronous path. */
 export function clearSyncSigningKeyCache(): void {
-  cache.clear()
+  cache = new KeyCache()
 }
 
