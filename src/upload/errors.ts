@@ -14,6 +14,7 @@ export type UploadOperation = 'CreateMultipartUpload' | 'UploadPart' | 'ListPart
  *
  * - `NetworkError`: no HTTP response (connection refused, reset or closed, DNS, CORS refusal in a browser). A server
  *   that refuses a PUT often closes the socket before reading the body, which also looks like this;
+ * - `Timeout`: no sign of life from the server for `options.stallTimeout` ms (retried like a network error);
  * - `Aborted`: `abort()` or `options.signal`;
  * - `MissingETag`: a part was stored but its response had no readable `ETag` header. In a browser the bucket's CORS
  *   rule must expose it (`ExposeHeaders: ["ETag"]`);
@@ -27,7 +28,7 @@ export type UploadOperation = 'CreateMultipartUpload' | 'UploadPart' | 'ListPart
  * @example
  * if (error.code === 'NoSuchUpload') localStorage.removeItem('upload') // start over
  */
-export type UploadErrorCode = 'NetworkError' | 'Aborted' | 'MissingETag' | 'InvalidResponse' | 'HttpError' | 'MaybeCompleted' | (string & {})
+export type UploadErrorCode = 'NetworkError' | 'Timeout' | 'Aborted' | 'MissingETag' | 'InvalidResponse' | 'HttpError' | 'MaybeCompleted' | (string & {})
 
 /**
  * Where an {@link UploadError} comes from (the fields of its constructor).
@@ -42,7 +43,7 @@ export interface UploadErrorDetails {
   readonly operation?: UploadOperation | undefined
   /** The part, for `UploadPart`. */
   readonly partNumber?: number | undefined
-  /** Whether the uploader retries this failure (network errors, 5xx, 429, `RequestTimeout`, `SlowDown`). */
+  /** Whether the uploader retries this failure (network errors, `Timeout`, 5xx, 429, `RequestTimeout`, `SlowDown`). */
   readonly retryable?: boolean | undefined
   /** The presigned URL had expired (S3's `AccessDenied` "Request has expired", or `ExpiredToken`). */
   readonly urlExpired?: boolean | undefined
@@ -64,7 +65,7 @@ export interface UploadErrorDetails {
  * }
  */
 export class UploadError extends Error {
-  /** S3's error code, or `NetworkError`, `Aborted`, `MissingETag`, `InvalidResponse`, `HttpError`. */
+  /** S3's error code, or `NetworkError`, `Timeout`, `Aborted`, `MissingETag`, `InvalidResponse`, `HttpError`, `MaybeCompleted`. */
   readonly code: UploadErrorCode
   /** HTTP status; 0 when there was no response. */
   readonly status: number

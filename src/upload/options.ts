@@ -13,6 +13,7 @@ export interface Settings {
   readonly retries: number
   readonly retryDelay: (attempt: number) => number
   readonly signal: AbortSignal | undefined
+  readonly stallTimeout: number
   readonly resume: Pick<UploadState, 'uploadId' | 'partSize'> | undefined
   readonly onProgress: ((progress: UploadProgress) => void) | undefined
   readonly onStart: ((state: UploadState) => void) | undefined
@@ -88,6 +89,7 @@ export function checkInputs(file: Blob, backend: UploadBackend, options: UploadO
     retries: integer(o.retries, 'options.retries', 0, 100, 4),
     retryDelay: optionalFunction(o.retryDelay, 'options.retryDelay') ?? defaultRetryDelay,
     signal: checkSignal(o.signal),
+    stallTimeout: integer(o.stallTimeout, 'options.stallTimeout', 0, 3_600_000, 0),
     resume,
     onProgress: optionalFunction(o.onProgress, 'options.onProgress'),
     onStart: optionalFunction(o.onStart, 'options.onStart'),

@@ -2,7 +2,7 @@
 import { PresignError } from '../core/errors.js'
 import { parseS3Error } from '../s3/multipart-xml.js'
 import { clean, secretsOf, UploadError, type UploadOperation } from './errors.js'
-import { sleep } from './retry.js'
+import { raceAbort, sleep, stallGuard } from './retry.js'
 import { ResponseTooLarge, type Transport, type TransportResponse } from './transport.js'
 import type { PresignedRequest } from './types.js'
 
@@ -44,17 +44,42 @@ export interface Exchange {
   readonly onUploadProgress?: ((loaded: number) => void) | undefined
 }
 
-/** @internal Send one request: resolve with its 2xx response, reject with an `UploadError` for anything else. */
-export async function exchange(transport: Transport, ex: Exchange, signal: AbortSignal): Promise<TransportResponse> {
+/**
+ * @internal Send one request: resolve with its 2xx response, reject with an `UploadError` for anything else. With
+ * `stallMs`, a request that shows no sign of life (its start, upload or download progress) for that long is
+ * cancelled as a retryable `Timeout`, even from a transport that ignores its signal.
+ */
+export async function exchange(transport: Transport, ex: Exchange, signal: AbortSignal, stallMs = 0): Promise<TransportResponse> {
   const { operation, partNumber, request } = ex
+  const guard = stallMs > 0 ? stallGuard(signal, stallMs) : undefined
+  const up = ex.onUploadProgress
+  const live = guard?.touch
   let response: TransportResponse
   try {
-    response = await transport({ ...request, body: ex.body, signal, maxResponseBytes: MAX_RESPONSE_BYTES, onUploadProgress: ex.onUploadProgress })
+    const sent = transport({
+      ...request,
+      body: ex.body,
+      signal: guard?.signal ?? signal,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+      onUploadProgress: live
+        ? (loaded) => {
+            live()
+            up?.(loaded)
+          }
+        : up,
+      onDownloadProgress: live,
+    })
+    response = await (guard ? raceAbort(sent, guard.signal) : sent)
   } catch (e) {
     if (signal.aborted) throw aborted(signal, operation, partNumber)
+    if (guard?.signal.aborted) {
+      throw new UploadError('Timeout', `no sign of life from the server for ${stallMs} ms (options.stallTimeout)`, { operation, partNumber, retryable: true })
+    }
     if (e instanceof ResponseTooLarge) throw invalidResponse(ex, `the response body is over ${MAX_RESPONSE_BYTES} bytes`)
     const detail = clean(String((e as { cause?: { code?: unknown } })?.cause?.code ?? (e as Error)?.message ?? e), secretsOf(request.url))
     throw new UploadError('NetworkError', `no response (${detail || 'network error'})`, { operation, partNumber, retryable: true })
+  } finally {
+    guard?.stop()
   }
   if (typeof response?.status !== 'number' || typeof response.body !== 'string' || typeof response.headers?.get !== 'function') {
     throw invalidResponse(ex, 'the transport resolved with something other than { status, headers, body }')

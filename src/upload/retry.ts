@@ -49,3 +49,35 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
     )
   })
 }
+
+/** @internal A request's stall watch (see {@link stallGuard}). */
+export interface StallGuard {
+  /** Aborts when the upload's signal does, or once `ms` pass without {@link StallGuard.touch} (a stall, then). */
+  readonly signal: AbortSignal
+  /** A sign of life: the wait starts again. */
+  touch(): void
+  /** Stop watching (free the timer and the listener). */
+  stop(): void
+}
+
+/** @internal Watch one request for `ms` without a sign of life (each touch sets the timer again). */
+export function stallGuard(parent: AbortSignal, ms: number): StallGuard {
+  const controller = new AbortController()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const onAbort = (): void => controller.abort(parent.reason)
+  const touch = (): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => controller.abort(new Error(`no sign of life for ${ms} ms`)), ms)
+  }
+  touch()
+  if (parent.aborted) onAbort()
+  else parent.addEventListener('abort', onAbort, { once: true })
+  return {
+    signal: controller.signal,
+    touch,
+    stop: () => {
+      clearTimeout(timer)
+      parent.removeEventListener('abort', onAbort)
+    },
+  }
+}

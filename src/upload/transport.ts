@@ -21,6 +21,11 @@ export interface TransportRequest {
   readonly maxResponseBytes: number
   /** Called with the number of body bytes sent so far, when the transport can tell. */
   readonly onUploadProgress?: ((loaded: number) => void) | undefined
+  /**
+   * Called with the number of response bytes received so far, when the transport can tell (`fetchTransport` also
+   * with 0 when the headers arrive): a sign of life while S3 keeps a slow `CompleteMultipartUpload` open with whitespace.
+   */
+  readonly onDownloadProgress?: ((loaded: number) => void) | undefined
 }
 
 /**
@@ -117,7 +122,7 @@ export const xhrTransport: Transport = (request) =>
     const progress = request.onUploadProgress
     if (progress) xhr.upload.onprogress = (e) => progress(e.loaded)
     xhr.onprogress = (e) => {
-      if (e.loaded <= request.maxResponseBytes) return
+      if (e.loaded <= request.maxResponseBytes) return request.onDownloadProgress?.(e.loaded)
       tooLarge = true
       xhr.abort()
     }
@@ -129,8 +134,8 @@ export const xhrTransport: Transport = (request) =>
     xhr.send(request.body ?? null)
   })
 
-/** A response body as text, reading at most `max` bytes. */
-async function readCapped(response: Response, max: number): Promise<string> {
+/** A response body as text, reading at most `max` bytes, reporting each chunk to `onProgress`. */
+async function readCapped(response: Response, max: number, onProgress?: (loaded: number) => void): Promise<string> {
   const length = Number(response.headers.get('content-length'))
   if (!response.body) return ''
   const reader = response.body.getReader()
@@ -141,6 +146,7 @@ async function readCapped(response: Response, max: number): Promise<string> {
     for (let r = await reader.read(); !r.done; r = await reader.read()) {
       if ((size += r.value.byteLength) > max) throw new ResponseTooLarge(max)
       chunks.push(r.value)
+      onProgress?.(size)
     }
   } catch (e) {
     await reader.cancel().catch(() => {})
@@ -154,14 +160,16 @@ async function readCapped(response: Response, max: number): Promise<string> {
 
 /**
  * The `fetch` transport (Node, Deno, Bun, workers, browsers without XHR). `fetch` cannot report upload progress, so
- * progress moves once per part. It reads at most `maxResponseBytes` of a response.
+ * progress moves once per part (and a request's body is no sign of life for `stallTimeout`). It reads at most
+ * `maxResponseBytes` of a response, reporting download progress as it reads.
  *
  * @example
  * uploadMultipart(file, backend, { transport: fetchTransport })
  */
 export const fetchTransport: Transport = async (request) => {
   const response = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body ?? null, signal: request.signal })
-  const body = await readCapped(response, request.maxResponseBytes)
+  request.onDownloadProgress?.(0)
+  const body = await readCapped(response, request.maxResponseBytes, request.onDownloadProgress)
   return { status: response.status, headers: response.headers, body }
 }
 

@@ -177,6 +177,14 @@ export interface UploadOptions {
   /** Aborts the upload, as `abort()` does. */
   readonly signal?: AbortSignal | undefined
   /**
+   * Milliseconds a request may go without a sign of life before it is cancelled and retried as a `Timeout` failure,
+   * 0..3600000; 0 (the default) waits as long as the connection lasts. Signs of life are the request's start, each
+   * upload-progress event and each chunk of the response (S3 keeps a slow `CompleteMultipartUpload` alive with
+   * whitespace). The XHR transport reports upload progress as bytes go out, so 30000–60000 suits browsers; the
+   * `fetch` transport cannot, so there a whole part must go within the time: set it above the slowest part.
+   */
+  readonly stallTimeout?: number | undefined
+  /**
    * Resume an upload started earlier (after a page reload): what `onStart` gave. The file must be the same. Every
    * page of `ListParts` is read; the parts S3 has with the planned size are not sent again. An upload that no longer
    * exists (completed, aborted, or removed by a lifecycle rule) fails with `NoSuchUpload`: start a new one.

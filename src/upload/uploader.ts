@@ -130,7 +130,7 @@ class Upload {
   private async send(operation: UploadOperation, method: string, call: () => Promise<unknown>, body?: string): Promise<{ ex: Exchange; status: number; body: string }> {
     const request = normalizeRequest(await this.ask(call), 'backend.' + BACKEND_NAMES[operation], method)
     const ex: Exchange = { operation, request, body }
-    const response = await exchange(this.s.transport, ex, this.signal)
+    const response = await exchange(this.s.transport, ex, this.signal, this.s.stallTimeout)
     return { ex, status: response.status, body: response.body }
   }
 
@@ -221,7 +221,7 @@ class Upload {
         this.progress()
       }
       const ex: Exchange = { operation: 'UploadPart', partNumber: part.number, request: signed.request, body: this.file.slice(part.start, part.end), onUploadProgress }
-      return { ex, response: await exchange(this.s.transport, ex, this.signal) }
+      return { ex, response: await exchange(this.s.transport, ex, this.signal, this.s.stallTimeout) }
     })
     const etag = response.response.headers.get('etag')
     if (!etag) {
@@ -304,7 +304,7 @@ class Upload {
     await withRetries({ retries: this.s.retries, retryDelay: this.s.retryDelay, signal }, async () => {
       const request = normalizeRequest(await this.backend.abort({ uploadId, signal }), 'backend.abort', 'DELETE')
       try {
-        await exchange(this.s.transport, { operation: 'AbortMultipartUpload', request }, signal)
+        await exchange(this.s.transport, { operation: 'AbortMultipartUpload', request }, signal, this.s.stallTimeout)
       } catch (e) {
         if (!(e instanceof UploadError && e.code === 'NoSuchUpload')) throw e
         gone = true
@@ -332,7 +332,8 @@ const BACKEND_NAMES: Readonly<Record<UploadOperation, string>> = {
  *
  * - parts are read lazily with `Blob.slice`, `concurrency` at a time (default 4), their URLs asked in batches;
  * - each request is retried (`retries`, default 4, with backoff) after a network error, a 5xx, a 429,
- *   `RequestTimeout` or `SlowDown`, and never after another 4xx;
+ *   `RequestTimeout` or `SlowDown`, and never after another 4xx; with `stallTimeout`, a request that shows no sign
+ *   of life for that long is cancelled and retried too (`Timeout`);
  * - a part URL about to expire, or that S3 refuses as expired, is asked again from `backend.signParts`, without
  *   spending a retry;
  * - `pause()` lets the parts in flight finish and starts nothing new; `abort()` (or `options.signal`) cancels the

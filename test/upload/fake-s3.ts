@@ -36,12 +36,18 @@ export interface FaultContext {
   readonly n: number
 }
 
-/** A fault: answer this instead, drop the connection, leave out the ETag, or stream a huge body. */
+/**
+ * A fault: answer this instead, drop the connection, leave out the ETag, stream a huge body, never answer (`hang`:
+ * the body is read, then nothing until the client goes away), or answer only after `trickle` ms of a 200 whose body
+ * starts with a whitespace byte every 20 ms (as S3 keeps a slow CompleteMultipartUpload alive).
+ */
 export type Fault =
   | { readonly status: number; readonly body?: string; readonly headers?: Record<string, string> }
   | 'drop'
   | 'no-etag'
+  | 'hang'
   | { readonly huge: number }
+  | { readonly trickle: number }
 
 interface StoredPart {
   readonly data: Buffer
@@ -205,7 +211,8 @@ function tick(ms: number, signal?: AbortSignal): Promise<void> {
 
 /**
  * The in-memory transport: each request takes a few ms, and a part reports its upload progress in 4 steps (so byte
- * progress is seen within a part). `drop` rejects as a network error; `huge` answers with a body of that many bytes.
+ * progress is seen within a part). `drop` rejects as a network error; `huge` answers with a body of that many bytes;
+ * `hang` waits for the signal; `trickle` reports download progress every 20 ms before answering.
  */
 export function memoryTransport(s3: FakeS3, options: { delayMs?: number } = {}): Transport {
   const delay = options.delayMs ?? 2
@@ -219,6 +226,13 @@ export function memoryTransport(s3: FakeS3, options: { delayMs?: number } = {}):
       for (let i = 1; i <= 4; i++) {
         await tick(delay, request.signal)
         request.onUploadProgress?.(Math.floor((body.length * i) / 4))
+      }
+      if (fault === 'hang') await tick(24 * 3600_000, request.signal)
+      if (fault && typeof fault === 'object' && 'trickle' in fault) {
+        for (let t = 0; t < fault.trickle; t += 20) {
+          await tick(20, request.signal)
+          request.onDownloadProgress?.(t / 20 + 1)
+        }
       }
       const host = new URL(request.url).host
       const r = faultResponse(fault) ?? (await s3.handle(request.method, request.url, { ...request.headers, host }, body))
@@ -302,7 +316,19 @@ export async function startHttpFake(s3: FakeS3, options: { putDelayMs?: number }
         release()
         return void hugeWritten.push(await streamHuge(res, fault.huge))
       }
+      if (fault === 'hang') return release()
       const r = faultResponse(fault) ?? (await s3.handle(req.method ?? 'GET', url, req.headers, body))
+      if (fault && typeof fault === 'object' && 'trickle' in fault) {
+        entry.status = r.status
+        release()
+        const { 'content-length': _, ...headers } = r.headers
+        res.writeHead(r.status, headers)
+        for (let t = 0; t < fault.trickle && !res.destroyed; t += 20) {
+          await tick(20)
+          res.write(' ')
+        }
+        return void res.end(r.body)
+      }
       entry.status = r.status
       const headers = { ...r.headers }
       if (fault === 'no-etag') delete headers['etag']

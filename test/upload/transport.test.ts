@@ -142,6 +142,16 @@ describe('xhrTransport', () => {
     expect(w.opened[0]!.aborted).toBe(true)
   })
 
+  test('download progress under the cap is reported (a sign of life for stallTimeout)', async () => {
+    const w = install()
+    w.hugeDownload = 768 * 1024
+    const seen: number[] = []
+    const onDownloadProgress = (loaded: number): number => seen.push(loaded)
+    const r = await xhrTransport({ method: 'GET', url: 'http://s3.test:9000/bucket/k?uploadId=x', headers: {}, signal: new AbortController().signal, maxResponseBytes: MiB, onDownloadProgress })
+    expect(r.status).toBeGreaterThan(0)
+    expect(seen).toEqual([256 * 1024, 512 * 1024, 768 * 1024])
+  })
+
   test('an aborted signal rejects at once, without opening a request', async () => {
     const w = install()
     const controller = new AbortController()

@@ -1,10 +1,11 @@
 /** The uploader's small parts: URL expiry, backoff, error messages, input checks, and lifecycle edge cases. */
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { PresignError } from '../../src/core/errors.js'
 import { presignS3 } from '../../src/s3/object-url.js'
 import { clean, secretsOf } from '../../src/upload/errors.js'
 import { defaultRetryDelay, UploadError, type UploadBackend, type UploadOptions, uploadMultipart } from '../../src/upload/index.js'
 import { withRetries } from '../../src/upload/request.js'
+import { stallGuard } from '../../src/upload/retry.js'
 import { urlDeadline, urlLifetime } from '../../src/upload/url-expiry.js'
 import { DOC_CREDENTIALS } from '../helpers/fixtures.js'
 import { FakeS3, MiB, makeFile, memoryTransport, testBackend } from './fake-s3.js'
@@ -92,6 +93,10 @@ describe('uploadMultipart input checks: a PresignError at once', () => {
     ['concurrency 1.5', file, backend, { concurrency: 1.5 }, 'InvalidOption', 'options.concurrency'],
     ['retries -1', file, backend, { retries: -1 }, 'InvalidOption', 'options.retries'],
     ['retryDelay not a function', file, backend, { retryDelay: 100 }, 'InvalidOption', 'options.retryDelay'],
+    ['stallTimeout -1', file, backend, { stallTimeout: -1 }, 'InvalidOption', 'options.stallTimeout'],
+    ['stallTimeout 1.5', file, backend, { stallTimeout: 1.5 }, 'InvalidOption', 'options.stallTimeout'],
+    ['stallTimeout over an hour', file, backend, { stallTimeout: 3_600_001 }, 'InvalidOption', 'options.stallTimeout'],
+    ['stallTimeout a string', file, backend, { stallTimeout: '60s' }, 'InvalidOption', 'options.stallTimeout'],
     ['signal not a signal', file, backend, { signal: {} }, 'InvalidOption', 'options.signal'],
     ['onProgress not a function', file, backend, { onProgress: true }, 'InvalidOption', 'options.onProgress'],
     ['transport not a function', file, backend, { transport: 'xhr' }, 'InvalidOption', 'options.transport'],
@@ -171,5 +176,47 @@ describe('uploadMultipart lifecycle', () => {
     const { file } = makeFile(PART)
     const upload = uploadMultipart(file, { ...backend, signParts: async () => Promise.reject(denied) }, { transport: memoryTransport(s3) })
     await expect(upload.done).rejects.toBe(denied)
+  })
+})
+
+describe('stallGuard', () => {
+  afterEach(() => vi.useRealTimers())
+
+  test('aborts after ms without a touch, each touch starting the wait again; stop frees its timer and listener', () => {
+    vi.useFakeTimers()
+    const parent = new AbortController()
+    const guard = stallGuard(parent.signal, 1000)
+    for (let i = 0; i < 5; i++) {
+      vi.advanceTimersByTime(900)
+      guard.touch()
+    }
+    expect(guard.signal.aborted).toBe(false)
+    vi.advanceTimersByTime(999)
+    expect(guard.signal.aborted).toBe(false)
+    vi.advanceTimersByTime(1)
+    expect(guard.signal.aborted).toBe(true)
+    expect(String(guard.signal.reason)).toContain('1000 ms')
+    guard.stop()
+    expect(vi.getTimerCount()).toBe(0)
+
+    const other = stallGuard(parent.signal, 1000)
+    other.stop()
+    expect(vi.getTimerCount()).toBe(0)
+    parent.abort(new Error('user'))
+    expect(other.signal.aborted).toBe(false) // stopped: the listener is gone
+  })
+
+  test("follows the upload's signal (already aborted or later), which is not a stall", () => {
+    vi.useFakeTimers()
+    const parent = new AbortController()
+    const guard = stallGuard(parent.signal, 1000)
+    parent.abort(new Error('user'))
+    expect(guard.signal.aborted).toBe(true)
+    expect(String(guard.signal.reason)).toContain('user')
+    guard.stop()
+    const late = stallGuard(parent.signal, 1000)
+    expect(late.signal.aborted).toBe(true)
+    late.stop()
+    expect(vi.getTimerCount()).toBe(0)
   })
 })

@@ -314,6 +314,36 @@ describe.each(['memory', 'http'] as const)('uploadMultipart (%s)', (mode) => {
     expect(other.s3.count('CompleteMultipartUpload')).toBe(1)
   })
 
+  test('stallTimeout: a request that shows no sign of life is cancelled and retried as Timeout; one that always hangs fails', async () => {
+    const { s3, transport, backend } = await setup(mode)
+    const { file, bytes } = makeFile(3 * PART)
+    s3.fault = ({ op, partNumber, n }) => (op === 'UploadPart' && partNumber === 2 && n === 1 ? 'hang' : undefined)
+    const started = Date.now()
+    await uploadMultipart(file, backend, { transport, partSize: PART, retryDelay: noDelay, stallTimeout: 300 }).done
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(s3.count('UploadPart', 2)).toBe(2)
+    expect(s3.count('UploadPart', 1)).toBe(1)
+    expect(sha256(s3.objects.get(KEY)!.data)).toBe(sha256(bytes))
+
+    for (const op of ['CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload'] as const) {
+      const other = await setup(mode)
+      other.s3.fault = (c) => (c.op === op ? 'hang' : undefined)
+      const err = await failure(uploadMultipart(file, other.backend, { transport: other.transport, partSize: PART, retries: 1, retryDelay: noDelay, stallTimeout: 200 }).done)
+      expect(err).toMatchObject({ code: 'Timeout', operation: op, status: 0, retryable: true })
+      expect(err.message).toContain('200 ms (options.stallTimeout)')
+      expect(other.s3.count(op, err.partNumber)).toBe(2) // the request and its one retry
+    }
+  })
+
+  test('stallTimeout: the answer arriving byte by byte is a sign of life (a slow CompleteMultipartUpload kept open with whitespace)', async () => {
+    const { s3, transport, backend } = await setup(mode)
+    const { file, bytes } = makeFile(PART)
+    s3.fault = ({ op }) => (op === 'CompleteMultipartUpload' ? { trickle: 900 } : undefined)
+    await uploadMultipart(file, backend, { transport, partSize: PART, retryDelay: noDelay, stallTimeout: 300 }).done
+    expect(s3.count('CompleteMultipartUpload')).toBe(1)
+    expect(sha256(s3.objects.get(KEY)!.data)).toBe(sha256(bytes))
+  })
+
   test('a part answered without an ETag fails at once with MissingETag, which names the CORS rule', async () => {
     const { s3, transport, backend } = await setup(mode)
     s3.fault = ({ op, partNumber }) => (op === 'UploadPart' && partNumber === 1 ? 'no-etag' : undefined)
@@ -437,6 +467,32 @@ describe.each(['memory', 'http'] as const)('uploadMultipart (%s)', (mode) => {
     const e = await uploadMultipart(file, missing, { transport, partSize: PART }).done.catch((x: unknown) => x)
     expect(e).toBeInstanceOf(PresignError)
     expect(e).toMatchObject({ code: 'InvalidOption', field: 'backend.signParts' })
+  })
+})
+
+describe('uploadMultipart stallTimeout (memory transport)', () => {
+  test('upload progress is a sign of life: parts slower than the timeout, each reporting progress in time, are not cancelled', async () => {
+    const { s3, backend } = await setup('memory')
+    const { file, bytes } = makeFile(2 * PART)
+    // Each request takes 4 × 120 ms and reports its progress every 120 ms.
+    const transport = memoryTransport(s3, { delayMs: 120 })
+    await uploadMultipart(file, backend, { transport, partSize: PART, retries: 0, stallTimeout: 600 }).done
+    expect(s3.count('UploadPart')).toBe(2)
+    expect(sha256(s3.objects.get(KEY)!.data)).toBe(sha256(bytes))
+    // The same parts without their progress events: each one is past the timeout, so the upload fails.
+    const other = await setup('memory')
+    const slow: Transport = (request) => memoryTransport(other.s3, { delayMs: request.method === 'PUT' ? 120 : 2 })({ ...request, onUploadProgress: undefined })
+    const err = await failure(uploadMultipart(file, other.backend, { transport: slow, partSize: PART, retries: 0, stallTimeout: 300 }).done)
+    expect(err).toMatchObject({ code: 'Timeout', operation: 'UploadPart' })
+  })
+
+  test('a transport that ignores its signal and never settles still times out', async () => {
+    const { s3, backend } = await setup('memory')
+    const real = memoryTransport(s3)
+    const never: Transport = (request) => (request.method === 'PUT' ? new Promise(() => {}) : real(request))
+    const { file } = makeFile(PART)
+    const err = await failure(uploadMultipart(file, backend, { transport: never, partSize: PART, retries: 2, retryDelay: noDelay, stallTimeout: 100 }).done)
+    expect(err).toMatchObject({ code: 'Timeout', operation: 'UploadPart', partNumber: 1, retryable: true })
   })
 })
 
