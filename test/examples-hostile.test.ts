@@ -286,6 +286,31 @@ describe('examples/upload-download/post-gateway.mjs under hostile requests', () 
     expect(puts[0]!.headers['content-type']).toBeUndefined()
   }, T)
 
+  test("an upstream that refuses the PUT: its status and S3 code reach the client, never its body (the gateway's key id, canonical request and signature)", async () => {
+    try {
+      upstream.answerPut = (url) => {
+        const q = new URL(url, 'http://upstream').searchParams
+        // What S3 answers a PUT whose signature it computes otherwise: the signer's details, enough to rebuild the URL.
+        const echo = `<AWSAccessKeyId>${GW.accessKeyId}</AWSAccessKeyId><CanonicalRequest>PUT ${url}</CanonicalRequest><SignatureProvided>${q.get('X-Amz-Signature')}</SignatureProvided>`
+        return { status: 403, body: `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>SignatureDoesNotMatch</Code><Message>no</Message>${echo}</Error>` }
+      }
+      const refused = await postForm([['file', blob(5)]])
+      expect(refused.res.status).toBe(403)
+      expect(refused.text).toContain('<Code>SignatureDoesNotMatch</Code>')
+      const signature = new URL(refused.puts[0]!.url, 'http://upstream').searchParams.get('X-Amz-Signature')!
+      for (const secret of [GW.accessKeyId, GW.secretAccessKey, signature, 'X-Amz-Credential', 'CanonicalRequest']) expect(refused.text).not.toContain(secret)
+
+      // A huge error page, and a Code that is not a word: a bounded answer with a code of the gateway's own.
+      upstream.answerPut = () => ({ status: 500, body: `<Error><Code>${'A'.repeat(100)}&lt;script&gt;</Code></Error>` + 'x'.repeat(4 * MiB) })
+      const huge = await postForm([['file', blob(5)]])
+      expect(huge.res.status).toBe(500)
+      expect(huge.text).toContain('<Code>UpstreamError</Code>')
+      expect(huge.text.length).toBeLessThan(1000)
+    } finally {
+      upstream.answerPut = undefined
+    }
+  }, T)
+
   test('success_action_redirect is followed only to http(s): javascript:, data: and others fall back to the status (needs the library fix)', async () => {
     const ok = await postForm([['file', blob(5)]], { successActionRedirect: 'http://127.0.0.1:1/done' })
     expect(ok.res.status, ok.text).toBe(303)

@@ -7,7 +7,8 @@
 //   (size, type, key, extra fields). A refused form gets S3's status and XML error, and nothing is stored. The stored
 //   file is exactly the form entry verifyPost checked (r.file: the first field named "file" in any case; S3 ignores the
 //   fields after it), with a presigned PUT to the upstream (s3rver and Swift both take that), answered as S3 does:
-//   204, or success_action_status / success_action_redirect (http and https only). Any other POST (a query, an
+//   204, or success_action_status / success_action_redirect (http and https only); a PUT the upstream refuses is
+//   answered with its status and S3 code only (its body names the gateway's key and signature). Any other POST (a query, an
 //   absolute-form target, an encoded bucket name) is refused, never passed on: the upstream would store it unchecked.
 // - GET, PUT, HEAD, DELETE: passed to the upstream only when they are presigned URLs that verify here (verifyPresigned;
 //   s3rver itself would serve anonymous requests), with Host (it is signed) and without hop-by-hop headers.
@@ -32,6 +33,24 @@ const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'pro
 const BUCKET_PATH = /^\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/?$/
 const xml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 const withoutHopByHop = (headers) => Object.fromEntries(Object.entries(headers).filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase())))
+
+/**
+ * The S3 error code of a refused upstream PUT, from at most 64 KiB of its body; never the body itself: S3's
+ * SignatureDoesNotMatch echoes the gateway's access key id, canonical request and signature, from which a client
+ * could rebuild the presigned PUT and store what no policy checked.
+ */
+async function upstreamCode(response) {
+  const reader = response.body?.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  while (reader && text.length < 65536) {
+    const chunk = await reader.read()
+    if (chunk.done) break
+    text += decoder.decode(chunk.value, { stream: true })
+  }
+  await reader?.cancel().catch(() => {})
+  return /<Code>([A-Za-z][A-Za-z0-9.]{0,63})<\/Code>/.exec(text.slice(0, 65536))?.[1] ?? 'UpstreamError'
+}
 
 export async function startPostGateway({ upstream, credentials, region = 'us-east-1', corsOrigin, host = '127.0.0.1', port = 0 }) {
   const target = new URL(upstream)
@@ -62,7 +81,7 @@ export async function startPostGateway({ upstream, credentials, region = 'us-eas
     const put = await presignS3Detailed({ bucket, key: r.key, region, endpoint: upstream }, { credentials, method: 'PUT', headers, expiresIn: 60 })
     // The bytes, not a Blob: fetch would add the part's own Content-Type, which no policy checked.
     const stored = await fetch(put.url, { method: 'PUT', headers: put.headers, body: bytes, signal: AbortSignal.timeout(30_000) })
-    if (!stored.ok) return send(stored.status, await stored.text(), { 'content-type': stored.headers.get('content-type') ?? 'text/plain' })
+    if (!stored.ok) return fail(stored.status, await upstreamCode(stored), 'The storage service refused the upload.')
     const etag = stored.headers.get('etag') ?? ''
     const location = `http://${req.headers.host}/${encodeURIComponent(bucket)}/${r.key.split('/').map(encodeURIComponent).join('/')}`
     const field = (name) => fields.find(([n]) => n === name)?.[1]

@@ -190,6 +190,8 @@ export function presignRawQuery(
 export interface RecordingUpstream {
   readonly url: string
   readonly requests: Array<{ method: string; url: string; headers: Record<string, string | string[] | undefined>; body: Buffer }>
+  /** How to answer a PUT (default: 200 with an ETag). */
+  answerPut?: ((url: string) => { status: number; body: string }) | undefined
   close(): Promise<void>
 }
 
@@ -200,17 +202,21 @@ export async function startRecordingUpstream(): Promise<RecordingUpstream> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: { ...req.headers }, body: Buffer.concat(chunks) })
+      const answer = req.method === 'PUT' ? upstream.answerPut?.(req.url ?? '') : undefined
+      if (answer) return void res.writeHead(answer.status, { 'content-type': 'application/xml' }).end(answer.body)
       res.writeHead(200, { etag: '"recorded"', 'content-type': 'text/plain' }).end(req.method === 'PUT' ? '' : 'upstream says hi')
     })
   })
   await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening))
-  return {
+  const upstream: RecordingUpstream = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
+    answerPut: undefined,
     close: () =>
       new Promise<void>((closed) => {
         server.close(() => closed())
         server.closeAllConnections()
       }),
   }
+  return upstream
 }
