@@ -52,15 +52,17 @@ function gcsLocation(m: { bucket: string; key: string }, args: Args, env: Env): 
   const disposition = flag(args, 'response-content-disposition')
   const virtual = args.flags.has('virtual-hosted')
   const bucketBoundHostname = flag(args, 'bucket-bound-hostname')
-  // As in Google's client libraries, an explicit URL style wins over the environment's emulator.
-  const emulator = virtual || bucketBoundHostname !== undefined ? undefined : env['STORAGE_EMULATOR_HOST'] || undefined
+  const endpoint = flag(args, 'endpoint-url')
+  // As in Google's client libraries, an explicit URL style wins over the environment's emulator, and the emulator
+  // replaces the universe's endpoint (`--universe-domain` names where storage is, which the emulator stands in for).
+  const emulator = virtual || bucketBoundHostname !== undefined || endpoint !== undefined ? undefined : env['STORAGE_EMULATOR_HOST'] || undefined
   return {
     bucket: m.bucket,
     key: m.key,
     virtualHostedStyle: virtual || undefined,
     bucketBoundHostname,
-    endpoint: flag(args, 'endpoint-url') ?? emulator,
-    universeDomain: flag(args, 'universe-domain'),
+    endpoint: endpoint ?? emulator,
+    universeDomain: emulator === undefined ? flag(args, 'universe-domain') : undefined,
     query: disposition === undefined ? undefined : { 'response-content-disposition': disposition },
   }
 }

@@ -76,3 +76,15 @@ export function parseAmzDate(value: string): number | undefined {
   const m = AMZ_DATE.exec(value)
   return m ? utcMs(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!) : undefined
 }
+
+/**
+ * @internal When a POST policy signed at `signedAtMs` for `expiresIn` seconds expires, in epoch ms, or a `PresignError`
+ * when that is past year 9999 (the policy writes its expiration as an ISO date with four year digits).
+ */
+export function policyExpiryMs(signedAtMs: number, expiresIn: number): number {
+  const ms = signedAtMs + expiresIn * 1000
+  if (ms >= YEAR_10000_MS) {
+    fail('InvalidExpiresIn', 'options.expiresIn', 'must end the policy by 9999-12-31T23:59:59Z (four year digits)', expiresIn)
+  }
+  return ms
+}

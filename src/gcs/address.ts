@@ -6,7 +6,7 @@
 import type { QueryParam } from '../core/canonical-request.js'
 import { fail, PresignError } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
-import { HOST_PORT, URL_PARTS } from '../core/url.js'
+import { checkHost, HOST_PORT, URL_PARTS } from '../core/url.js'
 import { utf8Length } from '../core/utf8.js'
 import { checkBoolean, checkRecord } from '../core/validate.js'
 import { checkKeySegments } from '../s3/keys.js'
@@ -102,12 +102,13 @@ function parseOrigin(value: unknown, field: string): { origin: string; host: str
     fail('InvalidUrl', field, 'must be http(s)://HOST[:PORT] or HOST[:PORT] (https): a host name or [IPv6] literal, an optional port in 1..65535, no user info, path, query or fragment', value)
   }
   const host = hp[1]!.toLowerCase()
+  checkHost(host, field)
   return { origin: scheme + '://' + host + (hp[2] === undefined ? '' : ':' + hp[2]), host }
 }
 
 /** A universe domain: a DNS name such as `googleapis.com`. */
 function checkUniverse(value: unknown): string {
-  if (typeof value !== 'string' || !/^[a-z0-9](?:[a-z0-9-]{0,62}\.){1,8}[a-z]{2,63}$/i.test(value)) {
+  if (typeof value !== 'string' || !/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,8}[a-z]{2,63}$/i.test(value)) {
     fail('InvalidOption', 'location.universeDomain', 'must be a domain name such as "googleapis.com"', value)
   }
   return value.toLowerCase()

@@ -4,7 +4,7 @@
  */
 import { MAX_EXPIRES } from '../core/constants.js'
 import { fail } from '../core/errors.js'
-import { toAmzDate, toEpochMs } from '../core/time.js'
+import { policyExpiryMs, toAmzDate, toEpochMs } from '../core/time.js'
 import { checkSeconds } from '../core/validate.js'
 import { base64Utf8, type PostDialect, type PostPolicyCondition, type PostPolicyOptions, postForm, type SignedPostPolicy } from '../s3/post-form.js'
 import { checkNoLineBreaks, type GcsBucketAddress, gcsAddress } from './address.js'
@@ -95,7 +95,7 @@ export async function presignGcsPost(location: GcsPostLocation, options: Presign
   const day = googDate.slice(0, 8)
   const credential = signer.id + '/' + gcsScope(day, region)
   conditions.push({ 'x-goog-date': googDate }, { 'x-goog-credential': credential }, { 'x-goog-algorithm': signer.algorithm })
-  const expiresAtMs = signedAtMs + expiresIn * 1000
+  const expiresAtMs = policyExpiryMs(signedAtMs, expiresIn)
   const policy = { conditions, expiration: new Date(expiresAtMs).toISOString().replace(/\.\d{3}Z$/, 'Z') }
   const policyBase64 = base64Utf8(policyJson(policy))
   fields.set('x-goog-algorithm', signer.algorithm).set('x-goog-credential', credential).set('x-goog-date', googDate)

@@ -3,6 +3,7 @@ import type { Credentials } from '../core/credentials.js'
 import { fail, PresignError } from '../core/errors.js'
 import type { DateInput } from '../core/time.js'
 import { uriEncode } from '../core/uri-encode.js'
+import { checkHost } from '../core/url.js'
 import { checkBoolean, checkRecord } from '../core/validate.js'
 import { presignDetailed, type PresignResult } from '../sign/presign.js'
 import { presignV4aDetailed } from '../sign/sigv4a.js'
@@ -181,6 +182,7 @@ function customEndpoint(endpoint: unknown): Endpoint {
     )
   }
   const hostname = m[2]!.toLowerCase()
+  checkHost(hostname, 'location.endpoint')
   return {
     scheme: m[1]!.toLowerCase(),
     host: hostname + (m[3] === undefined ? '' : ':' + m[3]),

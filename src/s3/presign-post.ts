@@ -4,7 +4,7 @@ import { hmac, toHex } from '../core/crypto.js'
 import { fail, PresignError } from '../core/errors.js'
 import { signingKey } from '../core/signing-key.js'
 import { credentialScope } from '../core/string-to-sign.js'
-import { toAmzDate, toEpochMs } from '../core/time.js'
+import { policyExpiryMs, toAmzDate, toEpochMs } from '../core/time.js'
 import { LONE_SURROGATE } from '../core/utf8.js'
 import { checkSeconds } from '../core/validate.js'
 import { bucketUrl } from './object-url.js'
@@ -115,7 +115,7 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
     conditions.push({ [name]: value })
     fields.set(name, value)
   }
-  const expiresAtMs = signedAtMs + expiresIn * 1000
+  const expiresAtMs = policyExpiryMs(signedAtMs, expiresIn)
   const policy = { expiration: new Date(expiresAtMs).toISOString(), conditions }
   const policyBase64 = base64Utf8(JSON.stringify(policy))
   const signing = await signingKey(creds.accessKeyId, creds.secretAccessKey, day, region, 's3')

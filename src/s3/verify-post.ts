@@ -214,7 +214,7 @@ interface FormAuth {
   readonly signedAtMs: number
 }
 
-/** The signing fields a form must have, in S3's order. */
+/** The signing fields a form must have, in the order S3's message names them. */
 const AUTH_FIELDS = ['policy', 'x-amz-algorithm', 'x-amz-credential', 'x-amz-date', 'x-amz-signature']
 
 function formAuth(get: (lower: string) => string | undefined, regions: readonly string[] | undefined, services: readonly string[] | undefined): FormAuth | VerifyPostFailure {

@@ -172,6 +172,8 @@ const locationCases: Case[] = [
   ['a bucket-bound hostname, virtual-hosted', 'InvalidOption', 'location.virtualHostedStyle', /location\.bucketBoundHostname/, loc({ bucketBoundHostname: 'cdn.example.com', virtualHostedStyle: true }), none],
   ['virtualHostedStyle a string', 'InvalidOption', 'location.virtualHostedStyle', /true or false/, loc({ virtualHostedStyle: 'false' }), none],
   ['universe domain not a domain', 'InvalidOption', 'location.universeDomain', /domain name/, loc({ universeDomain: 'not a domain' }), none],
+  // Found in review: empty labels and a label of just "-" were accepted (https://storage.a..com/...).
+  ...['a..com', 'a.-.com', '.a.com', 'a-.com'].map((universeDomain): Case => [`universe domain ${JSON.stringify(universeDomain)}`, 'InvalidOption', 'location.universeDomain', /domain name/, loc({ universeDomain }), none]),
   ['query a string', 'InvalidOption', 'location.query', undefined, loc({ query: 'a=b' }), none],
   ['query value a number', 'InvalidOption', 'location.query["a"]', undefined, loc({ query: { a: 1 } }), none],
   ['query with an empty name', 'InvalidOption', 'location.query', undefined, loc({ query: { '': 'x' } }), none],
@@ -216,6 +218,8 @@ describe('presignGcsPost rejects bad input with the same errors (and its own)', 
     ['expiresIn 604801', 'InvalidExpiresIn', 'options.expiresIn', /1\.\.604800/, {}, { expiresIn: 604801 }],
     ['expiresIn 1.5', 'InvalidExpiresIn', 'options.expiresIn', /1\.\.604800/, {}, { expiresIn: 1.5 }],
     ['expiresIn NaN', 'InvalidExpiresIn', 'options.expiresIn', /1\.\.604800/, {}, { expiresIn: Number.NaN }],
+    // Found in review: the policy's expiration was written as "+010000-01-01T00:59:59Z".
+    ['an expiration in year 10000', 'InvalidExpiresIn', 'options.expiresIn', /9999-12-31T23:59:59Z/, {}, { signingDate: '9999-12-31T23:59:59Z', expiresIn: 3600 }],
     ['bad bucket', 'InvalidBucket', 'location.bucket', /naming rules/, { bucket: 'Bad_Bucket' }, {}],
     ['no key and no prefix', 'InvalidKey', 'location.key', /exactly one/, { key: undefined }, {}],
     ['key and prefix', 'InvalidKey', 'location.key', /exactly one/, { keyPrefix: 'a/' }, {}],

@@ -322,6 +322,8 @@ const errorCases: ErrCase[] = [
   ['expiresIn 1.5', 'InvalidExpiresIn', 'options.expiresIn', {}, { expiresIn: 1.5 }],
   ['expiresIn a string', 'InvalidExpiresIn', 'options.expiresIn', {}, { expiresIn: '60' }],
   ['bad signing date', 'InvalidDate', 'options.signingDate', {}, { signingDate: 'soon' }],
+  // Found in review: the policy's expiration was written as "+010000-01-01T00:59:59.000Z".
+  ['an expiration in year 10000', 'InvalidExpiresIn', 'options.expiresIn', {}, { signingDate: '9999-12-31T23:59:59Z', expiresIn: 3600 }],
   ['no credentials', 'InvalidCredentials', 'options.credentials', {}, { credentials: undefined }],
   ['empty secret', 'InvalidCredentials', 'options.credentials.secretAccessKey', {}, { credentials: { accessKeyId: 'AKIA', secretAccessKey: '' } }],
   ['token not a string', 'InvalidCredentials', 'options.credentials.sessionToken', {}, { credentials: { ...DOC_CREDENTIALS, sessionToken: 5 } }],
