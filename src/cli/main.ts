@@ -35,7 +35,8 @@ Options:
   --fips                    (s3) the FIPS endpoint (or AWS_USE_FIPS_ENDPOINT=true, use_fips_endpoint)
   --content-type TYPE       sign a Content-Type header (the client must send it)
   --content-length BYTES    (s3) sign the body's exact size: S3 refuses any other (a PUT that cannot grow)
-  --checksum ALG:BASE64     (s3) sign x-amz-checksum-ALG (CRC32, CRC32C, CRC64NVME, SHA1, SHA256): S3 refuses other bytes
+  --checksum ALG:BASE64     (s3) sign x-amz-checksum-ALG (CRC32, CRC32C, CRC64NVME, SHA1, SHA256, SHA512, MD5, XXHASH64,
+                            XXHASH3, XXHASH128): S3 refuses other bytes
   --content-md5 BASE64      (s3) sign Content-MD5: S3 refuses other bytes
   --response-content-disposition VALUE   ask S3 to send this Content-Disposition
   --key-file PATH           (gs) service-account JSON key file (default GOOGLE_APPLICATION_CREDENTIALS)

@@ -1,12 +1,12 @@
 import { collectHeaders, type HeadersInput } from '../core/canonical-request.js'
 import { fail } from '../core/errors.js'
+import { S3_CHECKSUM_BYTES, type S3ChecksumAlgorithm } from './checksum-algorithms.js'
 
-/** The checksum algorithms S3 takes in an `x-amz-checksum-*` header. */
-export type S3ChecksumAlgorithm = 'CRC32' | 'CRC32C' | 'CRC64NVME' | 'SHA1' | 'SHA256'
+export type { S3ChecksumAlgorithm } from './checksum-algorithms.js'
 
 /** A checksum of the body the client will send, in S3's base64 form (see `sigv4-presign/checksums`). */
 export interface S3Checksum {
-  /** `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1` or `SHA256`. */
+  /** `CRC32`, `CRC32C`, `CRC64NVME`, `SHA1`, `SHA256`, `SHA512`, `MD5` (sent as `x-amz-checksum-md5`, not `Content-MD5`), `XXHASH64`, `XXHASH3` or `XXHASH128`. */
   readonly algorithm: S3ChecksumAlgorithm
   /** Base64 of the checksum's bytes (big-endian for the CRCs), e.g. `y/Q5Jg==` for the CRC32 of `123456789`. */
   readonly value: string
@@ -22,23 +22,16 @@ export interface S3BodyBindings {
   readonly contentMD5?: string | undefined
 }
 
-/** Base64 length of each digest, without its `=` padding (4, 8, 20, 32 and 16 bytes). */
-const BASE64_LENGTH: Readonly<Record<string, readonly [number, string]>> = {
-  CRC32: [6, '=='],
-  CRC32C: [6, '=='],
-  CRC64NVME: [11, '='],
-  SHA1: [27, '='],
-  SHA256: [43, '='],
-  MD5: [22, '=='],
-}
 
 /** The largest single PUT (and part) S3 takes: 5 GiB. */
 const MAX_PUT_BYTES = 5368709120
 
-function checkBase64(value: unknown, algorithm: string, field: string): string {
-  const [length, pad] = BASE64_LENGTH[algorithm]!
+/** `value`, when it is the base64 of a digest of `bytes` bytes (padded, as S3 writes it). */
+function checkBase64(value: unknown, bytes: number, algorithm: string, field: string): string {
+  const length = Math.ceil((bytes * 4) / 3)
+  const pad = '='.repeat((3 - (bytes % 3)) % 3)
   if (typeof value !== 'string' || value.length !== length + pad.length || !value.endsWith(pad) || !/^[A-Za-z0-9+/]+$/.test(value.slice(0, length))) {
-    fail('InvalidOption', field, `must be the base64 ${algorithm} of the body (${length + pad.length} characters ending in "${pad}", e.g. from sigv4-presign/checksums)`, value)
+    fail('InvalidOption', field, `must be the base64 ${algorithm} of the body (${length + pad.length} characters${pad ? ` ending in "${pad}"` : ''}, e.g. from sigv4-presign/checksums)`, value)
   }
   return value
 }
@@ -54,12 +47,12 @@ function boundHeaders(b: S3BodyBindings): Array<[string, string]> {
   if (b.checksum !== undefined) {
     const c = b.checksum
     if (c === null || typeof c !== 'object') fail('InvalidOption', 'options.checksum', 'must be { algorithm, value }', c)
-    if (typeof c.algorithm !== 'string' || !Object.hasOwn(BASE64_LENGTH, c.algorithm) || (c.algorithm as string) === 'MD5') {
-      fail('InvalidOption', 'options.checksum.algorithm', 'must be CRC32, CRC32C, CRC64NVME, SHA1 or SHA256 (MD5: use contentMD5)', c.algorithm)
+    if (typeof c.algorithm !== 'string' || !Object.hasOwn(S3_CHECKSUM_BYTES, c.algorithm)) {
+      fail('InvalidOption', 'options.checksum.algorithm', `must be one of ${Object.keys(S3_CHECKSUM_BYTES).join(', ')}`, c.algorithm)
     }
-    out.push(['x-amz-checksum-' + c.algorithm.toLowerCase(), checkBase64(c.value, c.algorithm, 'options.checksum.value')])
+    out.push(['x-amz-checksum-' + c.algorithm.toLowerCase(), checkBase64(c.value, S3_CHECKSUM_BYTES[c.algorithm], c.algorithm, 'options.checksum.value')])
   }
-  if (b.contentMD5 !== undefined) out.push(['content-md5', checkBase64(b.contentMD5, 'MD5', 'options.contentMD5')])
+  if (b.contentMD5 !== undefined) out.push(['content-md5', checkBase64(b.contentMD5, S3_CHECKSUM_BYTES.MD5, 'MD5', 'options.contentMD5')])
   return out
 }
 

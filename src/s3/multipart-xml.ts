@@ -21,6 +21,7 @@
  * input, JSON-escaped.
  */
 import { fail } from '../core/errors.js'
+import { S3_CHECKSUM_ALGORITHMS } from './checksum-algorithms.js'
 
 /** The longest document the parsers read, in UTF-16 code units (4 MiB; a ListParts page of 1000 parts is ~300 KB). */
 export const MAX_XML_LENGTH = 4194304
@@ -30,7 +31,7 @@ const MAX_DEPTH = 3
 const MAX_PARTS = 10_000
 
 /** S3's checksum elements, in the order of botocore's S3 model (the keys of {@link S3Checksums}, capitalized). */
-const CHECKSUM_ELEMENTS = /* @__PURE__ */ ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256', 'SHA512', 'MD5', 'XXHASH64', 'XXHASH3', 'XXHASH128'].map((c) => 'Checksum' + c)
+const CHECKSUM_ELEMENTS = /* @__PURE__ */ S3_CHECKSUM_ALGORITHMS.map((c) => 'Checksum' + c)
 
 /**
  * The checksums S3 reports for a part or an object, by algorithm, base64 as S3 spells them (for an object from a
@@ -214,7 +215,7 @@ interface XmlNode {
 // linear, and each is made once per position the parser reaches.
 const BAD_CHAR = /[^\t\n\r -\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u
 const BLANK = /^[ \t\r\n]*$/
-const PROLOG = /^\ufeff?[ \t\r\n]*(?:<\?xml[ \t\r\n][^]*?\?>)?/
+const PROLOG = /^\ufeff?[ \t\r\n]*(?:<\?xml[ \t\r\n][^<>?]*\?>)?/
 const START = /<[A-Za-z_:][\w.:-]*/y
 const END = /<\/([A-Za-z_:][\w.:-]*)[ \t\r\n]*>/y
 const ATTRIBUTE = /[ \t\r\n]+[A-Za-z_:][\w.:-]*[ \t\r\n]*=[ \t\r\n]*("[^"<]*"|'[^'<]*')/y
@@ -243,8 +244,12 @@ function parseTree(xml: string): XmlNode {
     const lt = xml.indexOf('<', i)
     const text = lt < 0 ? xml.slice(i) : xml.slice(i, lt)
     const top = stack[stack.length - 1]
-    if (top && !top.kids.length) top.text = decode(text, xml, i)
-    else if (!BLANK.test(text)) bad(TEXT, xml, i)
+    if (top && !top.kids.length) {
+      // XML 1.0 §2.4: "]]>" ends a CDATA section and nothing else; expat (botocore's parser) refuses it in text.
+      const cdataEnd = text.indexOf(']]>')
+      if (cdataEnd >= 0) bad('"]]>" in text', xml, i + cdataEnd)
+      top.text = decode(text, xml, i)
+    } else if (!BLANK.test(text)) bad(TEXT, xml, i)
     if (lt < 0) break
     if (root && !top) bad('markup after the root element', xml, lt)
     const end = sticky(END, xml, lt)

@@ -1,6 +1,6 @@
 /**
  * Part-size planning for S3 multipart uploads, within S3's limits: every part but the last at least 5 MiB, every part
- * at most 5 GiB, at most 10,000 parts, at most 5 TiB in all.
+ * at most 5 GiB, at most 10,000 parts, at most 48.8 TiB in all (10,000 parts of 5 GiB).
  */
 import { fail } from '../core/errors.js'
 
@@ -15,12 +15,12 @@ export interface S3MultipartLimits {
   readonly maxPartSize: number
   /** The most parts of one upload (part numbers 1..10000). */
   readonly maxParts: number
-  /** The largest object: 5 TiB (5,497,558,138,880 bytes). */
+  /** The largest object: 48.8 TiB, 10,000 parts of 5 GiB (53,687,091,200,000 bytes; it used to be 5 TiB). */
   readonly maxObjectSize: number
 }
 
 /** S3's multipart upload limits (AWS's "Amazon S3 multipart upload limits"). */
-export const S3_MULTIPART_LIMITS: S3MultipartLimits = /* @__PURE__ */ Object.freeze({ minPartSize: 5242880, maxPartSize: 5368709120, maxParts: 10000, maxObjectSize: 5497558138880 })
+export const S3_MULTIPART_LIMITS: S3MultipartLimits = /* @__PURE__ */ Object.freeze({ minPartSize: 5242880, maxPartSize: 5368709120, maxParts: 10000, maxObjectSize: 53687091200000 })
 
 
 /** The default part size, unless more parts than `maxParts` would be needed. */
@@ -94,23 +94,24 @@ function choosePartSize(size: number, partSize: number | undefined, maxParts: nu
 
 /**
  * Cut a file of `size` bytes into parts for a multipart upload, within S3's limits ({@link S3_MULTIPART_LIMITS}):
- * every part but the last at least 5 MiB, every part at most 5 GiB, at most 10,000 parts, at most 5 TiB in all.
+ * every part but the last at least 5 MiB, every part at most 5 GiB, at most 10,000 parts, at most 48.8 TiB in all.
  * By default parts are 8 MiB, or the smallest whole number of MiB above that which needs at most 10,000 parts
- * (a 5 TiB file: 525 MiB parts, 9,987 of them). A 0-byte file is one empty part (S3 needs at least one part).
+ * (a 5 TiB file: 525 MiB parts, 9,987 of them; the largest, 10,000 parts of 5 GiB). A 0-byte file is one empty part
+ * (S3 needs at least one part).
  *
  * @example
  * const plan = planParts(file.size)
  * for (const { partNumber, start, end } of plan.parts()) {
  *   await fetch(partUrls[partNumber], { method: 'PUT', body: file.slice(start, end) })
  * }
- * @throws {PresignError} `InvalidPartPlan`: `size` not an integer in 0..5 TiB, `options.partSize` outside 5 MiB..5 GiB
+ * @throws {PresignError} `InvalidPartPlan`: `size` not an integer in 0..48.8 TiB, `options.partSize` outside 5 MiB..5 GiB
  *   or needing more than `maxParts` parts, `options.maxParts` outside 1..10000 or too few for `size`;
  *   `InvalidOption`: `options` not an object
  */
 export function planParts(size: number, options?: PartPlanOptions): PartPlan {
   const { maxObjectSize } = S3_MULTIPART_LIMITS
   if (!Number.isInteger(size) || size < 0 || size > maxObjectSize) {
-    fail('InvalidPartPlan', 'size', `must be an integer number of bytes in 0..${maxObjectSize} (5 TiB, S3's largest object)`, size)
+    fail('InvalidPartPlan', 'size', `must be an integer number of bytes in 0..${maxObjectSize} (48.8 TiB, S3's largest object)`, size)
   }
   const checked = checkOptions(options)
   const partSize = choosePartSize(size, checked.partSize, checked.maxParts)

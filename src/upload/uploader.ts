@@ -1,4 +1,5 @@
 /** `uploadMultipart`: a file to S3 in parts, through presigned URLs only. */
+import { S3_CHECKSUM_ALGORITHMS } from '../s3/checksum-algorithms.js'
 import {
   type CompletedPart,
   completeMultipartUploadXml,
@@ -31,13 +32,11 @@ const noop = (): void => {}
 /** An ETag or a checksum as S3 sends it (and as `CompleteMultipartUpload` takes it): 1 to 1024 visible ASCII characters. */
 const TOKEN = /^[!-~]{1,1024}$/
 
-/** S3's checksum algorithms: `x-amz-checksum-<name>` headers of an `UploadPart` answer, `checksum<NAME>` fields. */
-const CHECKSUMS = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256', 'SHA512', 'MD5', 'XXHASH64', 'XXHASH3', 'XXHASH128'] as const
-
 /** The checksums of a stored part, from its response headers or its `ListParts` entry (what is readable of them). */
 function checksumsOf(read: (algorithm: string) => string | null | undefined): S3Checksums {
   const out: Record<string, string> = {}
-  for (const c of CHECKSUMS) {
+  // S3's algorithms: `x-amz-checksum-<name>` headers of an `UploadPart` answer, `checksum<NAME>` fields.
+  for (const c of S3_CHECKSUM_ALGORITHMS) {
     const value = read(c)
     if (value && TOKEN.test(value)) out['checksum' + c] = value
   }

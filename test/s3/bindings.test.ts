@@ -39,7 +39,9 @@ describe('PUT bindings: botocore put_object / upload_part with ContentLength, Ch
   test('every binding and algorithm is covered', () => {
     const names = doc.cases.map((c) => c.name).join(' ')
     for (const kind of ['length', 'md5', 'checksum', 'upload_part']) expect(names).toContain(kind)
-    expect(new Set(doc.cases.flatMap((c) => (c.options.checksum ? [c.options.checksum.algorithm] : [])))).toEqual(new Set(['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256']))
+    // All ten of botocore 1.43's S3 model (SHA512, MD5 as x-amz-checksum-md5 and the xxHashes found in review).
+    const algorithms = ['CRC32', 'CRC32C', 'CRC64NVME', 'SHA1', 'SHA256', 'SHA512', 'MD5', 'XXHASH64', 'XXHASH3', 'XXHASH128']
+    expect(new Set(doc.cases.flatMap((c) => (c.options.checksum ? [c.options.checksum.algorithm] : [])))).toEqual(new Set(algorithms))
   })
   test.each(doc.cases.map((c) => [c.name, c] as const))('%s', async (_, c) => {
     const common = { credentials: c.credentials, expiresIn: c.expiresIn, signingDate: c.signingDate, ...c.options }
@@ -80,7 +82,10 @@ describe('PUT bindings: typed errors', () => {
     ['a size over 5 GiB', { contentLength: 5368709121 }, 'options.contentLength'],
     ['a size as a string', { contentLength: '5' as never }, 'options.contentLength'],
     ['an unknown algorithm', { checksum: { algorithm: 'CRC16' as never, value: 'AAAA' } }, 'options.checksum.algorithm'],
-    ['MD5 as a checksum algorithm', { checksum: { algorithm: 'MD5' as never, value: '1B2M2Y8AsgTpgAmY7PhCfg==' } }, 'options.checksum.algorithm'],
+    ['an algorithm in lower case', { checksum: { algorithm: 'sha256' as never, value: '47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU=' } }, 'options.checksum.algorithm'],
+    ['an inherited name as the algorithm', { checksum: { algorithm: 'toString' as never, value: 'AAAA' } }, 'options.checksum.algorithm'],
+    ['an XXHASH128 of a 64-bit digest', { checksum: { algorithm: 'XXHASH128', value: 'AAAAAAAAAAA=' } }, 'options.checksum.value'],
+    ['a SHA-512 without its padding', { checksum: { algorithm: 'SHA512', value: 'A'.repeat(86) } }, 'options.checksum.value'],
     ['a CRC32 of the wrong length', { checksum: { algorithm: 'CRC32', value: 'AAAAAAAAAAA=' } }, 'options.checksum.value'],
     ['a SHA-256 in hex', { checksum: { algorithm: 'SHA256', value: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' } }, 'options.checksum.value'],
     ['a Content-MD5 in hex', { contentMD5: 'd41d8cd98f00b204e9800998ecf8427e' }, 'options.contentMD5'],

@@ -1,6 +1,6 @@
 /**
  * Part planning (src/s3/part-plan.ts) within S3's multipart limits: every part but the last at least 5 MiB, every part
- * at most 5 GiB, at most 10,000 parts, at most 5 TiB. Each limit at, and one past, its boundary; then a property:
+ * at most 5 GiB, at most 10,000 parts, at most 48.8 TiB (10,000 parts of 5 GiB; it used to be 5 TiB). Each limit at, and one past, its boundary; then a property:
  * a plan tiles [0, size) exactly within the limits, and the default part size is the smallest allowed.
  */
 import fc from 'fast-check'
@@ -33,7 +33,7 @@ const summary = (plan: PartPlan) => ({ partSize: plan.partSize, partCount: plan.
 
 describe('S3_MULTIPART_LIMITS', () => {
   test("S3's documented limits, frozen", () => {
-    expect(S3_MULTIPART_LIMITS).toEqual({ minPartSize: 5 * MiB, maxPartSize: 5 * GiB, maxParts: 10000, maxObjectSize: 5 * TiB })
+    expect(S3_MULTIPART_LIMITS).toEqual({ minPartSize: 5 * MiB, maxPartSize: 5 * GiB, maxParts: 10000, maxObjectSize: 10000 * 5 * GiB })
     expect(Object.isFrozen(S3_MULTIPART_LIMITS)).toBe(true)
   })
 })
@@ -54,10 +54,16 @@ describe('planParts: default part size', () => {
     const over = planParts(10000 * 8 * MiB + 1)
     expect({ partSize: over.partSize, partCount: over.partCount }).toEqual({ partSize: 9 * MiB, partCount: 8889 })
   })
-  test('5 TiB, the largest object: 9,987 parts of 525 MiB, the last of 230 MiB; one byte more is refused', () => {
+  test('5 TiB (the largest object S3 used to take): 9,987 parts of 525 MiB, the last of 230 MiB', () => {
     expect(summary(planParts(5 * TiB))).toEqual({ partSize: 525 * MiB, partCount: 9987, last: { partNumber: 9987, start: 9986 * 525 * MiB, end: 5 * TiB, size: 230 * MiB } })
     expect(planParts(5 * TiB).parts()).toHaveLength(9987)
-    expectError(() => planParts(5 * TiB + 1), 'InvalidPartPlan', 'size', "0..5497558138880 (5 TiB, S3's largest object)")
+  })
+  // Found in review: S3's limit is now 48.8 TiB ("Amazon S3 multipart upload limits"); 6 TiB and up were refused.
+  test('48.8 TiB, the largest object: 10,000 parts of 5 GiB; 48 TiB: 9,999 parts of 5,034 MiB; one byte more is refused', () => {
+    expect(summary(planParts(10000 * 5 * GiB))).toEqual({ partSize: 5 * GiB, partCount: 10000, last: { partNumber: 10000, start: 9999 * 5 * GiB, end: 10000 * 5 * GiB, size: 5 * GiB } })
+    const big = planParts(48 * TiB)
+    expect([big.partSize, big.partCount]).toEqual([5034 * MiB, 9999])
+    expectError(() => planParts(10000 * 5 * GiB + 1), 'InvalidPartPlan', 'size', "0..53687091200000 (48.8 TiB, S3's largest object)")
   })
   test.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53, '10', null, undefined, 10n])('size %s: InvalidPartPlan size', (size) => {
     expectError(() => planParts(size as never), 'InvalidPartPlan', 'size', 'must be an integer number of bytes')
