@@ -1,6 +1,7 @@
 /**
- * sigv4-presign/checksums: the checksums S3 accepts (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256) and MD5 for
- * `Content-MD5`, in base64 as S3's headers carry them, over bytes, a `Blob`/`File` (read in slices, so a large file
+ * sigv4-presign/checksums: the checksums S3 accepts that it computes (CRC32, CRC32C, CRC64NVME, SHA-1, SHA-256, and
+ * MD5 for `Content-MD5` or `x-amz-checksum-md5`; S3's SHA-512 and xxHash ones are not computed here, though the
+ * bindings sign them), in base64 as S3's headers carry them, over bytes, a `Blob`/`File` (read in slices, so a large file
  * never has to fit in memory), a `ReadableStream` or an async iterable. Zero dependencies, pure JavaScript (SHA-1 and
  * SHA-256 of input whole in memory use Web Crypto where it exists).
  *
