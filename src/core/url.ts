@@ -15,13 +15,13 @@ function parsedHost(host: string): string | undefined {
 }
 
 /**
- * @internal Check the host of an endpoint the library builds URLs on (lower-cased, without its port) is sent as written,
- * or throw a `PresignError` naming `field`. URL parsers read a host whose last label is a number as an IPv4 address (`127.1` and `2130706433` are sent
- * as `127.0.0.1`; `999.1.1.1` and `foo.123` are no URL) and write an IPv6 literal in its shortest form
- * (`[0:0:0:0:0:0:0:1]` is `[::1]`): a signature over the host as written could never match. Only hosts that look like
- * addresses are parsed (a name is sent as written), so a name costs one regex test.
+ * @internal Check the host of an endpoint the library builds URLs on (lower-cased, without its port) is sent as
+ * written, or throw a `PresignError` naming `field`. URL parsers read a host whose last label is a number as an IPv4
+ * address (`127.1` and `2130706433` are sent as `127.0.0.1`; `999.1.1.1` and `foo.123` are no URL) and write an IPv6
+ * literal in its shortest form (`[0:0:0:0:0:0:0:1]` is `[::1]`): a signature over the host as written could never
+ * match. Only hosts that look like addresses are parsed (a name is sent as written), so a name costs one regex test.
  */
 export function checkHost(host: string, field: string): void {
   const sent = /^\[|(?:^|\.)(?:0x[\da-f]*|\d+)\.?$/.test(host) ? parsedHost(host) : host
-  if (sent !== host) fail('InvalidUrl', field, `must have a host that URL parsers send as written (${host} is sent as ${sent ?? 'no URL'})`)
+  if (sent !== host) fail('InvalidUrl', field, `must have a host that URL parsers send as written (${host} ${sent ? `is sent as ${sent}` : 'is no host to them'})`)
 }

@@ -63,7 +63,7 @@ describe('checkHost: a host is signed as clients send it, or refused', () => {
   test('the message names the host clients would send', async () => {
     const s3 = (endpoint: string) => presignS3Detailed({ bucket: 'b', key: 'k', region: 'us-east-1', endpoint }, { credentials: DOC_CREDENTIALS, signingDate })
     await expect(s3('http://127.1:9000')).rejects.toThrow('location.endpoint: must have a host that URL parsers send as written (127.1 is sent as 127.0.0.1)')
-    await expect(s3('http://[1]')).rejects.toThrow('([1] is sent as no URL)')
+    await expect(s3('http://[1]')).rejects.toThrow('([1] is no host to them)')
   })
 
   test('presign signs the host of the URL it is given as written (a recipe signs a cache name such as "8")', async () => {
