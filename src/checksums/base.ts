@@ -18,8 +18,13 @@ export function isArrayBuffer(value: unknown): value is ArrayBuffer {
 export function bytesOf(data: HashData, field: string): Uint8Array {
   if (data instanceof Uint8Array) return data
   if (typeof data === 'string') return encoder.encode(data)
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-  if (isArrayBuffer(data)) return new Uint8Array(data)
+  try {
+    if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    if (isArrayBuffer(data)) return new Uint8Array(data)
+  } catch {
+    // A view over (or an) ArrayBuffer that was transferred away: its bytes are gone.
+    return fail('InvalidOption', field, 'must not be a detached buffer')
+  }
   return fail('InvalidOption', field, 'must be a Uint8Array (or another ArrayBufferView), an ArrayBuffer or a string', data)
 }
 

@@ -94,11 +94,18 @@ function isBlob(data: object): data is Blob {
   return typeof b.slice === 'function' && typeof b.arrayBuffer === 'function' && Number.isSafeInteger(b.size)
 }
 
+/** What a Blob, a stream or an iterator that gives anything but bytes is told. */
+const UNREADABLE = 'must read as bytes (an unlocked stream, Blob slices that are Blobs)'
+
+/** The bytes `start..end` of a Blob, which must be `end - start` of them (else it changed while it was read). */
 function readSlice(blob: Blob, start: number, end: number): Promise<Uint8Array> {
-  const read = blob
-    .slice(start, end)
-    .arrayBuffer()
-    .then((buffer) => new Uint8Array(buffer))
+  const read = (async () => {
+    const buffer: unknown = await (blob.slice(start, end) as Partial<Blob> | null)?.arrayBuffer?.()
+    if (!isArrayBuffer(buffer)) return fail('InvalidOption', 'data', UNREADABLE)
+    // A File changed on disk while it was read: refuse to give a checksum of bytes that were never the file.
+    if (buffer.byteLength !== end - start) fail('InvalidOption', 'data', `the Blob changed while it was read: a slice of ${end - start} bytes gave ${buffer.byteLength}`)
+    return new Uint8Array(buffer)
+  })()
   // A slice read ahead may fail after the run has already stopped: that failure is not an unhandled rejection.
   read.catch(() => {})
   return read
@@ -112,9 +119,6 @@ async function absorbBlob(hasher: Hasher, blob: Blob, run: Run, whole: WholeDige
   let next = size > 0 ? readSlice(blob, 0, Math.min(step, size)) : undefined
   for (let start = 0; next !== undefined; start += step) {
     const bytes = await abortable(next, run.signal)
-    const expected = Math.min(step, size - start)
-    // A File changed on disk while it was read: refuse to give a checksum of bytes that were never the file.
-    if (bytes.length !== expected) fail('InvalidOption', 'data', `the Blob changed while it was read: a slice of ${expected} bytes gave ${bytes.length}`)
     next = start + step < size ? readSlice(blob, start + step, Math.min(start + 2 * step, size)) : undefined
     absorb(hasher, bytes, run)
   }
@@ -125,7 +129,9 @@ async function absorbBlob(hasher: Hasher, blob: Blob, run: Run, whole: WholeDige
 async function absorbSource(hasher: Hasher, next: () => Promise<IteratorResult<unknown>>, stop: (reason: unknown) => unknown, run: Run): Promise<undefined> {
   try {
     for (;;) {
-      const { done, value } = await abortable(next(), run.signal)
+      const result: Partial<IteratorResult<unknown>> | null = await abortable(next(), run.signal)
+      if (result === null || typeof result !== 'object') return fail('InvalidOption', 'data', UNREADABLE)
+      const { done, value } = result
       if (done) return undefined
       absorb(hasher, bytesOf(value as HashData, 'data (a chunk of the stream)'), run)
     }
@@ -139,6 +145,18 @@ async function absorbSource(hasher: Hasher, next: () => Promise<IteratorResult<u
   }
 }
 
+/** A stream's reader; a stream another reader holds (locked) or one that gives none is a `PresignError`. */
+function readerOf(stream: ReadableStream<unknown>): ReadableStreamDefaultReader<unknown> {
+  let reader: Partial<ReadableStreamDefaultReader<unknown>> | null | undefined
+  try {
+    reader = stream.getReader()
+  } catch {
+    // getReader throws a TypeError for a locked stream.
+  }
+  if (typeof reader?.read !== 'function') fail('InvalidOption', 'data', UNREADABLE)
+  return reader as ReadableStreamDefaultReader<unknown>
+}
+
 const DATA_TYPES = 'must be a Uint8Array (or another ArrayBufferView), an ArrayBuffer, a string, a Blob, a ReadableStream or an async iterable of bytes'
 
 /** Feed `data` to `hasher`; returns a digest only when `whole` computed it instead. */
@@ -148,13 +166,14 @@ function feed(hasher: Hasher, data: ChecksumInput, run: Run, whole: WholeDigest 
     if (isBlob(data)) return absorbBlob(hasher, data, run, whole)
     const source = data as Partial<ReadableStream<unknown>> & Partial<AsyncIterable<unknown>>
     if (typeof source.getReader === 'function') {
-      const reader = source.getReader()
+      const reader = readerOf(source as ReadableStream<unknown>)
       return absorbSource(hasher, () => reader.read(), (reason) => reader.cancel(reason), run)
     }
     const iterate = source[Symbol.asyncIterator]
     if (typeof iterate === 'function') {
-      const iterator = iterate.call(source)
-      return absorbSource(hasher, () => iterator.next(), (reason) => iterator.return?.(reason), run)
+      const iterator: Partial<AsyncIterator<unknown>> | null = iterate.call(source)
+      if (typeof iterator?.next !== 'function') return fail('InvalidOption', 'data', UNREADABLE)
+      return absorbSource(hasher, () => iterator.next!(), (reason) => iterator.return?.(reason), run)
     }
   }
   return fail('InvalidOption', 'data', DATA_TYPES, data)

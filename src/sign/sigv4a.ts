@@ -111,15 +111,17 @@ export function p1363ToDer(sig: Uint8Array): string {
 export function derToP1363(hex: string): Uint8Array<ArrayBuffer> | undefined {
   if (!/^(?:[0-9a-f]{2})+$/i.test(hex)) return undefined
   const b = hexBytes(hex)
-  if (b[0] !== 0x30 || b[1] !== b.length - 2) return undefined
+  // Strict DER (X.690), as the AWS CRT verifies: short-form lengths (a P-256 signature is at most 72 bytes), and each
+  // INTEGER positive and minimal (one 0x00 only before a byte with its high bit set), so no signature has two spellings.
+  if (b[0] !== 0x30 || b[1] !== b.length - 2 || b[1]! > 0x7f) return undefined
   const out = new Uint8Array(64)
   let pos = 2
   for (let k = 0; k < 2; k++) {
     if (b[pos] !== 0x02) return undefined
     const len = b[pos + 1]!
     let v = b.subarray(pos + 2, pos + 2 + len)
-    if (v.length !== len || len === 0) return undefined
-    while (v.length > 1 && v[0] === 0) v = v.subarray(1)
+    if (v.length !== len || len === 0 || v[0]! > 0x7f || (v[0] === 0 && (len === 1 || v[1]! < 0x80))) return undefined
+    if (v[0] === 0) v = v.subarray(1)
     if (v.length > 32) return undefined
     out.set(v, k * 32 + 32 - v.length)
     pos += 2 + len

@@ -160,3 +160,73 @@ describe('presignV4a inputs', () => {
     await expect(presignS3MultiRegion({ alias: 'a.mrap', key: '../k' }, base)).rejects.toMatchObject({ code: 'InvalidKey' })
   })
 })
+
+// Found in review: derToP1363 stripped any number of leading zero bytes and took an INTEGER with its high bit set, so
+// one signature verified under several X-Amz-Signature spellings (malleability); the AWS CRT accepts strict DER only.
+describe('SigV4a signatures are strict DER, as the AWS CRT verifies them', async () => {
+  const hex = (b: Uint8Array) => Buffer.from(b).toString('hex')
+  const derInt = (h: string) => '02' + (h.length / 2).toString(16).padStart(2, '0') + h
+  const derSeq = (b: string) => '30' + (b.length / 2).toString(16).padStart(2, '0') + b
+  const minimal = (b: Uint8Array) => (b[0]! >= 0x80 ? '00' : '') + hex(b)
+  const r32 = new Uint8Array(32).fill(0x11)
+  const s32 = new Uint8Array(32).fill(0x22)
+  const signingDate = new Date('2024-02-29T12:34:56Z')
+  const host = 'mfzwi23gnjvgw.mrap.accesspoint.s3-global.amazonaws.com'
+  /** A SigV4a URL whose signature's r has its high bit set, and the two re-encodings of that signature. */
+  async function respelled() {
+    for (let k = 0; k < 200; k++) {
+      const r = await presignV4aDetailed({ url: `https://${host}/k${k}` }, { credentials: DOC_CREDENTIALS, regionSet: ['us-east-1'], service: 's3', expiresIn: 900, signingDate })
+      const raw = derToP1363(r.signature)!
+      if (raw[0]! < 0x80) continue
+      const s = minimal(raw.subarray(32))
+      return { r, k, padded: derSeq(derInt('0000' + hex(raw.subarray(0, 32))) + derInt(s)), negative: derSeq(derInt(hex(raw.subarray(0, 32))) + derInt(s)) }
+    }
+    throw new Error('no signature with a high r in 200 tries')
+  }
+
+  test('derToP1363 takes the minimal form only: no redundant 0x00, no negative INTEGER, no long-form length', () => {
+    expect(derToP1363(derSeq(derInt(hex(r32)) + derInt(hex(s32))))).toBeDefined()
+    expect(derToP1363(derSeq(derInt('00' + hex(r32)) + derInt(hex(s32))))).toBeUndefined()
+    expect(derToP1363(derSeq(derInt(hex(new Uint8Array(32).fill(0x99))) + derInt(hex(s32))))).toBeUndefined()
+    expect(derToP1363(derSeq(derInt('0099' + hex(r32).slice(4)) + derInt(hex(s32))))).toBeDefined() // one 0x00 before a high byte
+    const long = derInt('00'.repeat(32) + hex(r32)) + derInt('00'.repeat(29) + hex(s32))
+    expect(long.length / 2).toBe(0x81)
+    expect(derToP1363('3081' + long)).toBeUndefined()
+    expect(derToP1363('308144' + derInt(hex(r32)) + derInt(hex(s32)))).toBeUndefined()
+  })
+
+  test('verifyPresigned refuses a signature re-spelled with redundant zeros or a negative r; the original verifies', async () => {
+    const { r, padded, negative } = await respelled()
+    const check = (sig: string) => verifyPresigned({ method: 'GET', url: r.url.replace(/X-Amz-Signature=[0-9a-f]+/, `X-Amz-Signature=${sig}`) }, { credentials: () => DOC_CREDENTIALS, now: signingDate })
+    expect((await check(r.signature)).ok).toBe(true)
+    for (const sig of [padded, negative]) expect(await check(sig)).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' })
+  })
+
+  const crt = await import('aws-crt').then((m) => m.default ?? m).catch(() => undefined)
+  if (!crt && process.env['CI']) throw new Error('aws-crt is a dev dependency; CI must have it')
+  test.skipIf(!crt)('the oracle: the AWS CRT accepts the original and refuses both re-spellings', async () => {
+    const { r, k, padded, negative } = await respelled()
+    const keys = await v4aKeys(DOC_CREDENTIALS.accessKeyId, DOC_CREDENTIALS.secretAccessKey)
+    const config = {
+      algorithm: crt!.auth.AwsSigningAlgorithm.SigV4Asymmetric,
+      signature_type: crt!.auth.AwsSignatureType.HttpRequestViaQueryParams,
+      provider: crt!.auth.AwsCredentialsProvider.newStatic(DOC_CREDENTIALS.accessKeyId, DOC_CREDENTIALS.secretAccessKey),
+      region: 'us-east-1',
+      service: 's3',
+      date: signingDate,
+      expiration_in_seconds: 900,
+      signed_body_value: 'UNSIGNED-PAYLOAD',
+      use_double_uri_encode: false,
+      should_normalize_uri_path: false,
+    }
+    const unsigned = new crt!.http.HttpRequest('GET', `/k${k}`, new crt!.http.HttpHeaders([['host', host]]))
+    const verify = (sig: string): boolean => {
+      try {
+        return crt!.auth.aws_verify_sigv4a_signing(unsigned, config as never, r.canonicalRequest, sig, keys.x, keys.y)
+      } catch {
+        return false
+      }
+    }
+    expect([verify(r.signature), verify(padded), verify(negative)]).toEqual([true, false, false])
+  })
+})
