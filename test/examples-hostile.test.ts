@@ -14,7 +14,7 @@
  * The examples import the built package (dist/): run `npm run build` first (npm test does). Servers bind 127.0.0.1,
  * every test is bounded well below vitest's 60 s, and afterAll closes what beforeAll started.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import type { Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
@@ -53,6 +53,11 @@ describe('examples/serve-presigned.mjs under hostile requests', () => {
     writeFileSync(join(root, 'a.txt'), 'hello')
     writeFileSync(join(root, 'http:', 'x', 'a.txt'), 'OTHER FILE') // what an absolute-form target used to reach
     writeFileSync(join(base, 'outside.txt'), 'TOP SECRET') // next to the served folder
+    writeFileSync(join(root, 'docs', 'b.txt'), 'docs b')
+    // Links inside the served folder that lead out of it (an uploader, a build step or a careless `ln -s`).
+    symlinkSync(join(base, 'outside.txt'), join(root, 'link.txt'))
+    symlinkSync(base, join(root, 'up'))
+    symlinkSync(join(root, 'a.txt'), join(root, 'docs', 'inside-link.txt'))
     // @ts-expect-error: plain JS example without types
     const { fileServer } = (await import('../examples/serve-presigned.mjs')) as { fileServer: (root: string, o?: { keys?: unknown }) => Server }
     const start = async (server: Server): Promise<number> => {
@@ -78,6 +83,21 @@ describe('examples/serve-presigned.mjs under hostile requests', () => {
       const reply = await signedGet(p, '/a.txt')
       expect([reply.status, reply.body]).toEqual([200, 'hello'])
     }
+  }, T)
+
+  // Found in review: links were followed out of the folder, and one file was served under other keys' names.
+  test('validly signed GETs never read through a link out of the folder; a link that stays inside is followed', async () => {
+    for (const wirePath of ['/link.txt', '/up/outside.txt']) {
+      const reply = await signedGet(port, wirePath)
+      expect([wirePath, reply.status, reply.body.includes('TOP SECRET')]).toEqual([wirePath, 404, false])
+    }
+    // Links whose target is inside the folder (one that leaves it and comes back, too) read that file.
+    for (const wirePath of ['/docs/inside-link.txt', '/up/served/a.txt']) expect([wirePath, (await signedGet(port, wirePath)).body]).toEqual([wirePath, 'hello'])
+  }, T)
+
+  test('a key is one file: "a.txt/", "/a.txt", "docs//b.txt" are other S3 keys than "a.txt" and "docs/b.txt" (404, not aliases)', async () => {
+    for (const wirePath of ['/a.txt/', '//a.txt', '/docs//b.txt', '/docs/b.txt//', '/docs/']) expect([wirePath, (await signedGet(port, wirePath)).status]).toEqual([wirePath, 404])
+    expect((await signedGet(port, '/docs/b.txt')).body).toBe('docs b')
   }, T)
 
   test('prototype names as access key ids (constructor, toString, hasOwnProperty, valueOf, __proto__, empty), with the secrets an inherited lookup yields, are 403', async () => {
@@ -549,6 +569,19 @@ describe('examples/upload-download/server.mjs under hostile requests', () => {
     expect(await upload({ key: 'still-alive.png' })).toMatchObject({ status: 200, json: { key: 'users/alice/still-alive.png', mode: 'post' } })
   }
 
+  // Found in review: image/svg+xml is an "image/" type that runs script when a browser opens it, and downloads were
+  // served inline from storage's origin. PUT and multipart refuse script-capable types; a POST policy cannot (it only
+  // says starts-with image/), so every download is signed as an attachment, which <img> and fetch ignore.
+  test('SVG, HTML and XML types are refused for PUT and multipart uploads; downloads are signed as attachments', async () => {
+    for (const contentType of ['image/svg+xml', 'image/SVG+XML', 'image/html', 'image/x.xml']) {
+      expect((await upload({ key: 'evil.svg', mode: 'put', contentType })).status, contentType).toBe(400)
+    }
+    expect((await call('/multipart/create', { body: JSON.stringify({ key: 'v.mp4', contentType: 'video/svg+xml' }) })).status).toBe(400)
+    expect((await upload({ key: 'ok.png', mode: 'put', contentType: 'image/png' })).status).toBe(200)
+    const url = new URL((await download('users/alice/evil.svg')).json.url!)
+    expect(url.searchParams.get('response-content-disposition')).toBe('attachment')
+  }, T)
+
   test('oversized JSON bodies are 413, answered before the body is read (a declared length) or once 16 KiB have come (chunked)', async () => {
     expect((await upload({ key: 'x'.repeat(20_000) })).status).toBe(413)
     const head = (length: Record<string, string | number>): Buffer => rawHttp('POST', '/uploads', { Host: `127.0.0.1:${port}`, 'x-user': 'alice', 'Content-Type': 'application/json', ...length })
@@ -699,7 +732,7 @@ describe('examples/upload-download/server.mjs under hostile requests', () => {
     for (const key of [undefined, null, 1, ['clip.mp4'], '', 'x'.repeat(513), 'a\nb.mp4', '${filename}']) {
       expect((await multipart('create', { key, contentType: 'video/mp4' })).status, JSON.stringify(key)).toBe(400)
     }
-    const typeError = { status: 400, json: { error: 'contentType must be type/subtype starting with "video/"' } }
+    const typeError = { status: 400, json: { error: 'contentType must be type/subtype starting with "video/", and not SVG, HTML or XML' } }
     for (const contentType of [undefined, null, 7, ['video/mp4'], '', 'video', 'video/', 'image/png', 'text/html', 'video/mp4\r\nx-amz-acl: public-read', 'video/mp4; codecs=avc1', ' video/mp4', 'VIDEO/mp4', `video/${'a'.repeat(129)}`]) {
       expect(await multipart('create', { key: 'clip.mp4', contentType }), JSON.stringify(contentType)).toEqual(typeError)
     }

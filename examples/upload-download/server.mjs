@@ -101,27 +101,27 @@ async function presignUpload(prefix, { key, contentType, mode = 'post' }) {
   }
   if (mode !== 'put') throw new HttpError(400, 'mode must be "post" or "put"')
   // The signed content-type must be sent exactly, so it can be checked here; the size cannot be limited.
-  if (typeof contentType !== 'string' || !/^[\w.+-]+\/[\w.+-]+$/.test(contentType) || !contentType.startsWith(typePrefix)) {
-    throw new HttpError(400, `contentType must be type/subtype starting with "${typePrefix}"`)
-  }
-  const put = await presignS3Detailed(location, { credentials, method: 'PUT', headers: { 'content-type': contentType }, expiresIn })
+  const put = await presignS3Detailed(location, { credentials, method: 'PUT', headers: { 'content-type': checkContentType(contentType, typePrefix) }, expiresIn })
   return { mode, key: location.key, putUrl: put.url, headers: put.headers }
 }
 
 // Only the user's own keys. Cache-friendly: every presign of a key in one 15-minute window (cacheWindow) is the same URL,
 // valid for at least expiresIn from now, and storage answers it with a Cache-Control that lets the browser keep it.
+// And as an attachment: a file a user stored is never shown inline from storage's origin (an SVG or HTML one would
+// run its script there; a POST policy's "starts-with image/" cannot keep image/svg+xml out). <img> and fetch ignore it.
 async function presignDownload(prefix, key) {
   if (!checkKey(key).startsWith(prefix)) throw new HttpError(403, `not your object: your keys start with ${prefix}`)
-  const location = { ...storage, key, responseOverrides: { cacheControl: 'private, max-age=600' } }
+  const location = { ...storage, key, responseOverrides: { cacheControl: 'private, max-age=600', contentDisposition: 'attachment' } }
   return { key, url: await presignS3(location, { credentials, expiresIn, cacheWindow: 900 }) }
 }
 
 // Multipart. Every field is checked before anything is signed; the library checks again (part numbers, upload id).
 const MAX_BATCH = 32 // part URLs per request: the page asks for twice its concurrency at most
 const UPLOAD_ID = /^[A-Za-z0-9._~+/=-]{1,1024}$/ // S3's are about 100-200 of these characters; Swift's base64, s3rver's hex
-const checkContentType = (contentType) => {
-  if (typeof contentType !== 'string' || !/^[\w.+-]{1,64}\/[\w.+-]{1,128}$/.test(contentType) || !contentType.startsWith(multipartTypePrefix)) {
-    throw new HttpError(400, `contentType must be type/subtype starting with "${multipartTypePrefix}"`)
+/** A type/subtype starting with `prefix`, and none that runs script when a browser opens it (SVG, HTML, XML). */
+function checkContentType(contentType, prefix) {
+  if (typeof contentType !== 'string' || !/^[\w.+-]{1,64}\/[\w.+-]{1,128}$/.test(contentType) || !contentType.startsWith(prefix) || /svg|html|xml/i.test(contentType)) {
+    throw new HttpError(400, `contentType must be type/subtype starting with "${prefix}", and not SVG, HTML or XML`)
   }
   return contentType
 }
@@ -152,7 +152,7 @@ const ownKey = (prefix, key) => {
 async function presignMultipart(prefix, action, body) {
   if (action === 'create') {
     const location = { ...multipartStorage, key: prefix + checkKey(body.key) }
-    const contentType = checkContentType(body.contentType)
+    const contentType = checkContentType(body.contentType, multipartTypePrefix)
     const request = await presignCreateMultipartUpload(location, { credentials, headers: { 'content-type': contentType }, expiresIn })
     return { key: location.key, request }
   }
