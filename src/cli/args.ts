@@ -43,17 +43,26 @@ export type Command = 's3' | 'gs' | 'url' | 'explain'
  * Options only some commands read. Any other command refuses them: ignoring one would sign a URL that binds less (a
  * size, a checksum) or points elsewhere (an endpoint variant, a URL style) than the command line asked for.
  */
-const ONLY_FOR: ReadonlyMap<string, Command> = new Map([
-  ...(['content-length', 'checksum', 'content-md5', 'accelerate', 'dual-stack', 'fips', 'path-style'] as const).map((f) => [f, 's3'] as const),
-  ...(['key-file', 'virtual-hosted', 'bucket-bound-hostname', 'universe-domain'] as const).map((f) => [f, 'gs'] as const),
+const only = (commands: readonly Command[], names: readonly string[]): Array<[string, readonly Command[]]> => names.map((n) => [n, commands])
+const ONLY_FOR: ReadonlyMap<string, readonly Command[]> = new Map([
+  ...only(['s3'], ['content-length', 'checksum', 'content-md5', 'accelerate', 'dual-stack', 'fips', 'path-style']),
+  ...only(['gs'], ['key-file', 'virtual-hosted', 'bucket-bound-hostname', 'universe-domain']),
+  // The url command signs the URL it is given: no endpoint or response override goes into it; s3:// signs for s3.
+  ...only(['s3', 'gs'], ['endpoint-url', 'response-content-disposition']),
+  ...only(['url'], ['service']),
 ])
+const COMMAND_NAMES: Readonly<Record<Command, string>> = { s3: 's3:// URLs', gs: 'gs:// URLs', url: 'the url command', explain: 'explain' }
 
-/** A usage error for an option the command does not read. */
+/** A usage error for an option the command does not read, or for more arguments than its one URL. */
 export function checkFlagsFor(command: Command, args: Args): void {
   for (const name of args.flags.keys()) {
-    const only = ONLY_FOR.get(name)
-    if (only !== undefined && only !== command) throw new UsageError(`--${name} is for ${only}:// URLs only: a URL signed without it would not be what was asked`)
+    const commands = ONLY_FOR.get(name)
+    if (commands !== undefined && !commands.includes(command)) {
+      throw new UsageError(`--${name} is for ${commands.map((c) => COMMAND_NAMES[c]).join(' and ')} only: a URL signed without it would not be what was asked`)
+    }
   }
+  const extra = args.positional[command === 'url' || command === 'explain' ? 2 : 1]
+  if (extra !== undefined) throw new UsageError(`unexpected argument ${JSON.stringify(extra)}: one URL per command`)
 }
 
 /** `argv` as positional arguments and flags; an unknown flag or one without its value is a usage error. */
@@ -68,14 +77,19 @@ export function parseArgs(argv: readonly string[]): Args {
       const eq = arg.indexOf('=')
       const name = arg.slice(2, eq < 0 ? undefined : eq)
       if (BOOL_FLAGS.has(name)) {
-        flags.set(name, ['true'])
+        // --fips, --fips=true or --fips=false (which turns it off); any other value is a mistake, not a yes.
+        const value = eq < 0 ? 'true' : arg.slice(eq + 1).toLowerCase()
+        if (value !== 'true' && value !== 'false') throw new UsageError(`--${name} takes no value, or =true / =false, got ${JSON.stringify(arg)}`)
+        if (value === 'true') flags.set(name, ['true'])
+        else flags.delete(name)
         continue
       }
       if (!VALUE_FLAGS.has(name)) throw new UsageError(`unknown option ${JSON.stringify(`--${name}`)}; see --help`)
       const value = eq < 0 ? argv[++i] : arg.slice(eq + 1)
       if (value === undefined) throw new UsageError(`--${name} needs a value`)
       flags.set(name, [...(flags.get(name) ?? []), value])
-    } else positional.push(arg)
+    } else if (/^-[^-]/.test(arg)) throw new UsageError(`unknown option ${JSON.stringify(arg)}; see --help`)
+    else positional.push(arg)
   }
   return { positional, flags }
 }

@@ -3,8 +3,11 @@
  * client must send), and whether its signature holds for the credentials at hand.
  */
 import { parseQuery } from '../core/canonical-request.js'
+import { ALGORITHM_V4A } from '../core/constants.js'
 import type { Credentials } from '../core/credentials.js'
+import { parseAmzDate } from '../core/time.js'
 import { type VerifyFailure, verifyPresigned } from '../index.js'
+import { type CredentialParts, parseCredential } from '../verify/shared.js'
 import { type Args, flag, oneLine, parseHeaders, UsageError } from './args.js'
 import { loadCredentials, type Settings } from './settings.js'
 
@@ -37,17 +40,21 @@ function duration(ms: number): string {
   return `${Math.round(s / 86400)} days`
 }
 
+/** The credential scope, read as the verifier reads it (SigV4a: no region, the URL's region set instead). */
+const scopeOf = (params: ReadonlyMap<string, string>): CredentialParts | undefined =>
+  parseCredential(params.get('X-Amz-Credential')!, params.get('X-Amz-Algorithm') === ALGORITHM_V4A)
+
 /** The lines that decode the URL, without checking anything. */
 function describeUrl(params: ReadonlyMap<string, string>, now: number): string[] {
-  const [accessKeyId, day, region, service] = params.get('X-Amz-Credential')!.split('/')
+  const scope = scopeOf(params)
   const date = params.get('X-Amz-Date')!
-  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(date)
-  const signedAt = m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : NaN
+  const signedAt = parseAmzDate(date) ?? NaN
   const expiresAt = signedAt + Number(params.get('X-Amz-Expires')) * 1000
   const token = params.has('X-Amz-Security-Token') || params.has('X-Amz-S3session-Token')
+  const where = scope?.region ?? `SigV4a, regions ${params.get('X-Amz-Region-Set')}`
   return [
-    `access key id:  ${accessKeyId}`,
-    `scope:          ${day} / ${region} / ${service}`,
+    `access key id:  ${scope?.accessKeyId ?? params.get('X-Amz-Credential')!.split('/')[0]}`,
+    `scope:          ${scope ? `${scope.day} / ${where} / ${scope.service}` : `malformed (${params.get('X-Amz-Credential')})`}`,
     `signed at:      ${Number.isFinite(signedAt) ? new Date(signedAt).toISOString() : `invalid (${date})`}`,
     `expires at:     ${Number.isFinite(expiresAt) ? new Date(expiresAt).toISOString() : 'invalid'} (X-Amz-Expires ${params.get('X-Amz-Expires')})`,
     `time left:      ${!Number.isFinite(expiresAt) ? 'unknown' : expiresAt >= now ? duration(expiresAt - now) : `expired ${duration(now - expiresAt)} ago`}`,
@@ -70,7 +77,8 @@ async function checkSignature(url: string, params: ReadonlyMap<string, string>, 
     const more = needed.length > MAX_NAMED ? ` (and ${needed.length - MAX_NAMED} more)` : ''
     return [`signature:      not checked: the URL signs ${shown.join(', ')}${more}, which the client must send; check it with ${shown.map((h) => `--header '${h}: VALUE'`).join(' ')}`]
   }
-  const [accessKeyId, , , service] = params.get('X-Amz-Credential')!.split('/')
+  const scope = scopeOf(params)
+  const accessKeyId = scope?.accessKeyId ?? params.get('X-Amz-Credential')!.split('/')[0]
   let credentials: Credentials
   try {
     credentials = (await loadCredentials(settings, undefined)).credentials
@@ -79,7 +87,7 @@ async function checkSignature(url: string, params: ReadonlyMap<string, string>, 
   }
   if (credentials.accessKeyId !== accessKeyId) return [`signature:      not checked (your credentials are for ${credentials.accessKeyId}, not ${accessKeyId})`]
   const explicit = flag(args, 'method')
-  const options = { credentials: () => credentials, service: service ?? 's3', now, clockSkew: 900 }
+  const options = { credentials: () => credentials, service: scope?.service ?? 's3', now, clockSkew: 900 }
   let first: VerifyFailure | undefined
   for (const method of explicit === undefined ? METHODS : [explicit]) {
     const result = await verifyPresigned({ method, url, headers }, options)

@@ -120,7 +120,7 @@ async function presignS3Command(uri: string, args: Args, open: () => Promise<Ses
       key: m.key,
       region: conf.region,
       endpoint: conf.endpoint,
-      forcePathStyle: conf.pathStyle ? true : undefined,
+      forcePathStyle: conf.addressing === undefined ? undefined : conf.addressing === 'path',
       accelerate: conf.accelerate,
       dualStack: conf.dualStack,
       fips: conf.fips,

@@ -14,7 +14,8 @@ export interface Settings {
   readonly region: string | undefined
   /** `--endpoint-url`, then the configured endpoint URL of S3 (`AWS_ENDPOINT_URL_S3`, `AWS_ENDPOINT_URL`, `[services]`, `endpoint_url`). */
   readonly endpoint: string | undefined
-  readonly pathStyle: boolean
+  /** `--path-style` or the profile's `s3.addressing_style` (`path` or `virtual`; `auto` or none: `undefined`). */
+  readonly addressing: 'path' | 'virtual' | undefined
   /** S3 endpoint switches (flag, environment or profile, as botocore reads them); `undefined` when off. */
   readonly accelerate: true | undefined
   readonly dualStack: true | undefined
@@ -27,14 +28,25 @@ export async function loadSettings(args: Args, env: Env): Promise<Settings> {
   const region = flag(args, 'region') ?? (env['AWS_REGION'] || undefined) ?? (env['AWS_DEFAULT_REGION'] || undefined) ?? sessionSetting(base, 'region')
   // STS calls (assume role, web identity) use the session's region, as the AWS CLI's --region does.
   const context: Context = { ...base, region: region ?? base.region }
-  const on = (name: string, envName: string | undefined, ...keys: string[]): true | undefined =>
-    args.flags.has(name) || (envName !== undefined && env[envName]?.toLowerCase() === 'true') || keys.some((k) => sessionSetting(context, k)?.toLowerCase() === 'true') || undefined
+  const endpoint = flag(args, 'endpoint-url') ?? configuredEndpoint(context, 's3')
+  // A flag, else the first of the environment variable and the profile's keys that is set (botocore's order: an
+  // AWS_USE_FIPS_ENDPOINT=false wins over the profile's true). As in botocore, FIPS and dual-stack from the environment
+  // or the profile do not apply to a configured endpoint (the flags do, and clash with it).
+  const on = (name: string, envName: string | undefined, ...keys: string[]): true | undefined => {
+    if (args.flags.has(name)) return true
+    if (name !== 'accelerate' && endpoint !== undefined) return undefined
+    const set = [envName === undefined ? undefined : env[envName] || undefined, ...keys.map((k) => sessionSetting(context, k))].find((v) => v !== undefined)
+    return set?.toLowerCase() === 'true' || undefined
+  }
+  const accelerate = on('accelerate', undefined, 's3.use_accelerate_endpoint')
+  const style = sessionSetting(context, 's3.addressing_style')
   return {
     context,
     region,
-    endpoint: flag(args, 'endpoint-url') ?? configuredEndpoint(context, 's3'),
-    pathStyle: args.flags.has('path-style') || sessionSetting(context, 's3.addressing_style') === 'path',
-    accelerate: on('accelerate', undefined, 's3.use_accelerate_endpoint'),
+    endpoint,
+    // Acceleration needs virtual hosting: botocore lets it override the profile's addressing style (not --path-style).
+    addressing: args.flags.has('path-style') ? 'path' : accelerate ? undefined : style === 'path' || style === 'virtual' ? style : undefined,
+    accelerate,
     dualStack: on('dual-stack', 'AWS_USE_DUALSTACK_ENDPOINT', 'use_dualstack_endpoint', 's3.use_dualstack_endpoint'),
     fips: on('fips', 'AWS_USE_FIPS_ENDPOINT', 'use_fips_endpoint'),
   }
