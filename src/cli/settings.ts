@@ -29,16 +29,18 @@ export async function loadSettings(args: Args, env: Env): Promise<Settings> {
   // STS calls (assume role, web identity) use the session's region, as the AWS CLI's --region does.
   const context: Context = { ...base, region: region ?? base.region }
   const endpoint = flag(args, 'endpoint-url') ?? configuredEndpoint(context, 's3')
-  // A flag, else the first of the environment variable and the profile's keys that is set (botocore's order: an
-  // AWS_USE_FIPS_ENDPOINT=false wins over the profile's true). As in botocore, FIPS and dual-stack from the environment
-  // or the profile do not apply to a configured endpoint (the flags do, and clash with it).
-  const on = (name: string, envName: string | undefined, ...keys: string[]): true | undefined => {
+  // A flag, else the environment variable when set, else the profile's key (botocore's chain: AWS_USE_FIPS_ENDPOINT=false
+  // wins over the profile's use_fips_endpoint = true), or the nested s3 key when it is true (botocore takes
+  // `s3 = / use_dualstack_endpoint = true` whatever the chain says). As in botocore, FIPS and dual-stack from the
+  // environment or the profile do not apply to a configured endpoint (the flags do, and clash with it).
+  const isTrue = (value: string | undefined): boolean => value?.toLowerCase() === 'true'
+  const on = (name: string, envName: string | undefined, key: string | undefined, s3Key?: string): true | undefined => {
     if (args.flags.has(name)) return true
     if (name !== 'accelerate' && endpoint !== undefined) return undefined
-    const set = [envName === undefined ? undefined : env[envName] || undefined, ...keys.map((k) => sessionSetting(context, k))].find((v) => v !== undefined)
-    return set?.toLowerCase() === 'true' || undefined
+    const chained = envName !== undefined && env[envName] ? env[envName] : key === undefined ? undefined : sessionSetting(context, key)
+    return isTrue(chained) || (s3Key !== undefined && isTrue(sessionSetting(context, s3Key))) || undefined
   }
-  const accelerate = on('accelerate', undefined, 's3.use_accelerate_endpoint')
+  const accelerate = on('accelerate', undefined, undefined, 's3.use_accelerate_endpoint')
   const style = sessionSetting(context, 's3.addressing_style')
   return {
     context,

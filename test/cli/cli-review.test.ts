@@ -122,6 +122,21 @@ describe.skipIf(!built && !process.env['CI'])('CLI: the review of 2026-12-02', (
     expect(base(run(['s3://my-bucket/k'], { ...env, AWS_USE_FIPS_ENDPOINT: 'true' }).out)).toBe('https://my-bucket.s3-fips.us-west-2.amazonaws.com/k')
   })
 
+  test('the nested s3 = / use_dualstack_endpoint = true holds whatever the environment says; its false yields to it, as in aws', () => {
+    const cases: Array<[string, string, boolean]> = [
+      ['true', 'false', true],
+      ['false', 'true', true],
+      ['false', 'false', false],
+    ]
+    for (const [nested, envValue, dualStack] of cases) {
+      const env = { AWS_DEFAULT_REGION: 'us-west-2', AWS_USE_DUALSTACK_ENDPOINT: envValue, AWS_CONFIG_FILE: config(`[default]\ns3 =\n  signature_version = s3v4\n  use_dualstack_endpoint = ${nested}\n`) }
+      const aws = awsBase('s3://my-bucket/k', [], env)
+      if (aws !== undefined) expect(aws.includes('dualstack'), `aws, nested ${nested}, env ${envValue}`).toBe(dualStack)
+      const r = run(['s3://my-bucket/k'], env)
+      expect([r.code, base(r.out).includes('.dualstack.')], `nested ${nested}, env ${envValue}`).toEqual([0, dualStack])
+    }
+  })
+
   test('s3 = / addressing_style = virtual with a custom endpoint gives a virtual-hosted URL, as aws s3 presign does', () => {
     const conf = config('[default]\nregion = eu-west-1\nendpoint_url = https://minio.example.com\ns3 =\n  signature_version = s3v4\n  addressing_style = virtual\n')
     const env = { AWS_CONFIG_FILE: conf }
