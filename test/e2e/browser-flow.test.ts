@@ -543,7 +543,7 @@ describe.skipIf(!chromiumPresent || !built)('browser flow: examples/upload-downl
         expect((await fetchStored('over cap put.png')).status).toBe(200)
         // The type can be held to the rule, by the backend before it signs (the signed content-type must be sent as is).
         expect(await upload('notes put.txt', 'text/plain', Buffer.from('not an image\n'), 'put')).toBe(
-          'Failed: POST /uploads: 400 {"error":"contentType must be type/subtype starting with \\"image/\\""}',
+          'Failed: POST /uploads: 400 {"error":"contentType must be type/subtype starting with \\"image/\\", and not SVG, HTML or XML"}',
         )
         await expectNotStored('notes put.txt')
       })
