@@ -43,6 +43,8 @@ function duration(ms: number): string {
 /** The credential scope, read as the verifier reads it (SigV4a: no region, the URL's region set instead). */
 const scopeOf = (params: ReadonlyMap<string, string>): CredentialParts | undefined =>
   parseCredential(params.get('X-Amz-Credential')!, params.get('X-Amz-Algorithm') === ALGORITHM_V4A)
+/** The access key id of the URL's credential, even of a malformed one (its first segment). */
+const keyIdOf = (params: ReadonlyMap<string, string>, scope: CredentialParts | undefined): string => scope?.accessKeyId ?? params.get('X-Amz-Credential')!.split('/')[0]!
 
 /** The lines that decode the URL, without checking anything. */
 function describeUrl(params: ReadonlyMap<string, string>, now: number): string[] {
@@ -53,7 +55,7 @@ function describeUrl(params: ReadonlyMap<string, string>, now: number): string[]
   const token = params.has('X-Amz-Security-Token') || params.has('X-Amz-S3session-Token')
   const where = scope?.region ?? `SigV4a, regions ${params.get('X-Amz-Region-Set')}`
   return [
-    `access key id:  ${scope?.accessKeyId ?? params.get('X-Amz-Credential')!.split('/')[0]}`,
+    `access key id:  ${keyIdOf(params, scope)}`,
     `scope:          ${scope ? `${scope.day} / ${where} / ${scope.service}` : `malformed (${params.get('X-Amz-Credential')})`}`,
     `signed at:      ${Number.isFinite(signedAt) ? new Date(signedAt).toISOString() : `invalid (${date})`}`,
     `expires at:     ${Number.isFinite(expiresAt) ? new Date(expiresAt).toISOString() : 'invalid'} (X-Amz-Expires ${params.get('X-Amz-Expires')})`,
@@ -78,7 +80,7 @@ async function checkSignature(url: string, params: ReadonlyMap<string, string>, 
     return [`signature:      not checked: the URL signs ${shown.join(', ')}${more}, which the client must send; check it with ${shown.map((h) => `--header '${h}: VALUE'`).join(' ')}`]
   }
   const scope = scopeOf(params)
-  const accessKeyId = scope?.accessKeyId ?? params.get('X-Amz-Credential')!.split('/')[0]
+  const accessKeyId = keyIdOf(params, scope)
   let credentials: Credentials
   try {
     credentials = (await loadCredentials(settings, undefined)).credentials

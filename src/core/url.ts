@@ -5,6 +5,9 @@ export const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?(
 /** @internal A host name or [IPv6] literal and an optional port: no user info. */
 export const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/
 
+/** The last host found sent as written. */
+let lastSent = ''
+
 /** A host as the WHATWG URL parser (fetch, browsers, `new URL`) writes it, or `undefined` when it refuses it. */
 function parsedHost(host: string): string | undefined {
   try {
@@ -22,6 +25,9 @@ function parsedHost(host: string): string | undefined {
  * match. Only hosts that look like addresses are parsed (a name is sent as written), so a name costs one regex test.
  */
 export function checkHost(host: string, field: string): void {
+  // An address endpoint (127.0.0.1, MinIO's usual one) is parsed once, not at every presign.
+  if (host === lastSent) return
   const sent = /^\[|(?:^|\.)(?:0x[\da-f]*|\d+)\.?$/.test(host) ? parsedHost(host) : host
-  if (sent !== host) fail('InvalidUrl', field, `must have a host that URL parsers send as written (${host} ${sent ? `is sent as ${sent}` : 'is no host to them'})`)
+  if (sent === host) lastSent = host
+  else fail('InvalidUrl', field, `must have a host that URL parsers send as written (${host} ${sent ? `is sent as ${sent}` : 'is no host to them'})`)
 }

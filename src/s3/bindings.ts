@@ -1,6 +1,6 @@
 import { collectHeaders, type HeadersInput } from '../core/canonical-request.js'
 import { fail } from '../core/errors.js'
-import { S3_CHECKSUM_BYTES, type S3ChecksumAlgorithm } from './checksum-algorithms.js'
+import { S3_CHECKSUM_ALGORITHMS, S3_CHECKSUM_BYTES, type S3ChecksumAlgorithm } from './checksum-algorithms.js'
 
 export type { S3ChecksumAlgorithm } from './checksum-algorithms.js'
 
@@ -21,7 +21,6 @@ export interface S3BodyBindings {
   /** Sign `content-md5` (base64 of the body's MD5): S3 refuses a body with another MD5 (`BadDigest`). */
   readonly contentMD5?: string | undefined
 }
-
 
 /** The largest single PUT (and part) S3 takes: 5 GiB. */
 const MAX_PUT_BYTES = 5368709120
@@ -48,7 +47,7 @@ function boundHeaders(b: S3BodyBindings): Array<[string, string]> {
     const c = b.checksum
     if (c === null || typeof c !== 'object') fail('InvalidOption', 'options.checksum', 'must be { algorithm, value }', c)
     if (typeof c.algorithm !== 'string' || !Object.hasOwn(S3_CHECKSUM_BYTES, c.algorithm)) {
-      fail('InvalidOption', 'options.checksum.algorithm', `must be one of ${Object.keys(S3_CHECKSUM_BYTES).join(', ')}`, c.algorithm)
+      fail('InvalidOption', 'options.checksum.algorithm', `must be one of ${S3_CHECKSUM_ALGORITHMS.join(', ')}`, c.algorithm)
     }
     out.push(['x-amz-checksum-' + c.algorithm.toLowerCase(), checkBase64(c.value, S3_CHECKSUM_BYTES[c.algorithm], c.algorithm, 'options.checksum.value')])
   }
