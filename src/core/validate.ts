@@ -24,7 +24,7 @@ export function checkPayloadHash(value: unknown): string | undefined {
 }
 
 /** @internal `true`/`false`/`undefined` (the default), or a `PresignError`: a string `'false'` must never mean true. */
-export function checkBoolean(value: unknown, field: string, fallback: boolean): boolean {
+export function checkBoolean<F extends boolean | undefined>(value: unknown, field: string, fallback: F): boolean | F {
   if (value === undefined) return fallback
   if (typeof value !== 'boolean') fail('InvalidOption', field, 'must be true or false', value)
   return value

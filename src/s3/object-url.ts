@@ -245,21 +245,29 @@ export function s3Address(location: S3Location, subresources: readonly string[] 
 
 /** @internal The URL of an object in a bucket (a name, not an ARN): virtual-hosted or path style. */
 export function bucketUrl(location: S3Location, subresources: readonly string[] = []): string {
+  const base = bucketBase(location)
+  const key = location.key ?? ''
+  if (typeof key !== 'string') {
+    fail('InvalidKey', 'location.key', 'must be a string', key)
+  }
+  checkKeySegments(key, 'location.key')
+  const params = subresources.concat(queryParams(location))
+  return base + '/' + uriEncode(key, true, 'location.key') + (params.length ? '?' + params.join('&') : '')
+}
+
+/**
+ * @internal Where a bucket's objects are, without the final `/`: `scheme://bucket.host` (virtual-hosted) or
+ * `scheme://host/bucket` (path style; a valid name needs no escapes), after an endpoint's path prefix.
+ */
+export function bucketBase(location: S3Location): string {
   if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { bucket, key, region, ... }', location)
   const { bucket, region } = location
-  const key = location.key ?? ''
   if (typeof bucket !== 'string' || !BUCKET.test(bucket)) {
     fail('InvalidBucket', 'location.bucket', 'must be 1–255 characters from a-z 0-9 . - _ (S3 bucket naming rules)', bucket)
   }
   if (typeof region !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(region)) {
     fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1"', region)
   }
-  if (typeof key !== 'string') {
-    fail('InvalidKey', 'location.key', 'must be a string', key)
-  }
-  checkKeySegments(key, 'location.key')
-  const encodedKey = uriEncode(key, true, 'location.key')
-
   if (location.endpoint !== undefined) checkNoSwitches(location, 'with a custom endpoint (name the endpoint itself)')
   const { scheme, host, prefix, aws, ipHost, accelerate } =
     location.endpoint !== undefined ? { ...customEndpoint(location.endpoint), accelerate: false } : isDirectoryBucket(bucket) ? directoryEndpoint(location, bucket, region) : awsEndpoint(location, region)
@@ -277,11 +285,7 @@ export function bucketUrl(location: S3Location, subresources: readonly string[] 
   if (virtual && !isDnsCompatible(bucket, false)) {
     throw new PresignError('InvalidBucket', 'location.bucket', 'is not a valid host name label (lower-case letters, digits, "-", "."), so it cannot be virtual-hosted; use forcePathStyle: true')
   }
-  const path = virtual ? prefix + '/' + encodedKey : prefix + '/' + uriEncode(bucket) + '/' + encodedKey
-  const authority = virtual ? bucket + '.' + host : host
-
-  const params = subresources.concat(queryParams(location))
-  return scheme + '://' + authority + path + (params.length ? '?' + params.join('&') : '')
+  return scheme + '://' + (virtual ? bucket + '.' + host + prefix : host + prefix + '/' + bucket)
 }
 
 /** An access point ARN's URL: its own host, the key as the path, and how S3 signs requests to it. */

@@ -7,7 +7,7 @@ import { credentialScope } from '../core/string-to-sign.js'
 import { policyExpiryMs, toAmzDate, toEpochMs } from '../core/time.js'
 import { LONE_SURROGATE } from '../core/utf8.js'
 import { checkSeconds } from '../core/validate.js'
-import { bucketUrl } from './object-url.js'
+import { bucketBase } from './object-url.js'
 import { fieldBytes, MAX_FIELD_BYTES } from './post-conditions.js'
 import { base64Utf8, type PostDialect, type PostPolicyOptions, postForm, type SignedPostPolicy } from './post-form.js'
 
@@ -134,9 +134,8 @@ export async function presignPost(location: PostLocation, options: PresignPostOp
  * `http://127.0.0.1:9000/bucket` (custom endpoint). No trailing slash after a path, as botocore.
  */
 function postUrl(location: PostLocation): string {
-  const loc = { bucket: location.bucket, region: location.region, endpoint: location.endpoint, forcePathStyle: location.forcePathStyle, key: '' }
   // A bucket name only: S3 takes browser POST uploads on buckets, not on access points (an ARN is InvalidBucket).
-  const url = bucketUrl(loc)
-  const slash = url.indexOf('/', url.indexOf('//') + 2)
-  return slash === url.length - 1 ? url : url.slice(0, -1)
+  const base = bucketBase({ bucket: location.bucket, region: location.region, endpoint: location.endpoint, forcePathStyle: location.forcePathStyle })
+  // The bucket's own URL: `https://bucket.host/` (a bare origin keeps its `/`), `http://host/prefix/bucket`.
+  return base.includes('/', base.indexOf('//') + 2) ? base : base + '/'
 }

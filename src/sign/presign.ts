@@ -1,13 +1,13 @@
 import { canonicalPath, collectHeaders, formatCanonicalHeaders, type HeadersInput, headersToSend, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam, setHost } from '../core/canonical-request.js'
 import type { SignedUrlDetails } from '../core/signed-url.js'
-import { ALGORITHM, ALGORITHM_V4A, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
+import { ALGORITHM, AUTH_PARAMS, MAX_EXPIRES } from '../core/constants.js'
 import { checkCredentials, type Credentials } from '../core/credentials.js'
 import { EMPTY_SHA256, hmac, sha256Hex, toHex, utf8 } from '../core/crypto.js'
 import { fail, PresignError } from '../core/errors.js'
 import { KeyCache } from '../core/key-cache.js'
 import { serviceRules } from '../core/service-rules.js'
 import { signingKey } from '../core/signing-key.js'
-import { credentialScope, credentialScopeV4a, stringToSign } from '../core/string-to-sign.js'
+import { credentialScope, stringToSign } from '../core/string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
 import { toWirePath, uriEncode } from '../core/uri-encode.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
@@ -213,13 +213,13 @@ function requestTarget(url: unknown): { scheme: string; host: string; wirePath: 
 }
 
 /** The payload hash when it is known (given, the service's rule, or the empty body's), else the body to hash. */
-function payloadOf(b: unknown, known: string | undefined): { hash: string | undefined; body: Uint8Array<ArrayBuffer> | undefined } {
-  if (known !== undefined) return { hash: known, body: undefined }
+function payloadOf(b: unknown, known: string | undefined): { hash?: string; body?: Uint8Array<ArrayBuffer> } {
+  if (known !== undefined) return { hash: known }
   let body: Uint8Array<ArrayBuffer> | undefined
   if (typeof b === 'string') body = utf8(b)
   else if (b instanceof Uint8Array || b instanceof ArrayBuffer) body = new Uint8Array(b.slice(0))
   else if (b != null) fail('InvalidOption', 'request.body', 'must be a string, Uint8Array or ArrayBuffer', b)
-  return body?.length ? { hash: undefined, body } : { hash: EMPTY_SHA256, body: undefined }
+  return body?.length ? { body } : { hash: EMPTY_SHA256 }
 }
 
 /** @internal The signing plan: the canonical request and the URL up to the signature; pure and synchronous. */
@@ -243,26 +243,29 @@ interface ScopeFragments {
 /** The same small LRU as the signing keys (64 entries), keyed by every input that shapes the fragments. */
 const scopes = /* @__PURE__ */ new KeyCache<ScopeFragments>()
 
-/**
- * @internal Build the canonical request and the URL (everything but the signature).
- * With `regionSet` (already URI-encoded) it builds a SigV4a request instead.
- */
-export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan {
-  const v4a = regionSet !== undefined
+/** @internal What a SigV4a request signs differently (see `sign/sigv4a.ts`): its algorithm, its scope without a region, its region set. */
+export interface V4aScope {
+  readonly algorithm: string
+  readonly scope: string
+  /** `X-Amz-Region-Set`, already URI-encoded. */
+  readonly regionSet: string
+}
+
+/** @internal Build the canonical request and the URL (everything but the signature); with `v4a`, of a SigV4a request. */
+export function plan(p: Prepared, payloadHash: string, v4a?: V4aScope): Plan {
+  const algorithm = v4a ? v4a.algorithm : ALGORITHM
   const token = p.sessionToken
   // A session token is never '' here (checkCredentials makes it undefined), so '' stands for none.
-  const s = scopes.get([p.accessKeyId, p.day, p.region, p.service, v4a ? ALGORITHM_V4A : ALGORITHM, token ?? ''], () => {
-    // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
-    const scope = v4a ? credentialScopeV4a(p.day, p.service) : credentialScope(p.day, p.region, p.service)
+  const s = scopes.get([p.accessKeyId, p.day, p.region, p.service, algorithm, token ?? ''], () => {
+    const scope = v4a ? v4a.scope : credentialScope(p.day, p.region, p.service)
     return { scope, credential: uriEncode(p.accessKeyId + '/' + scope), token: token && uriEncode(token, false, 'options.credentials.sessionToken') }
   })
   const { canonicalHeaders, signedHeaders } = formatCanonicalHeaders(p.headers)
-  const algorithm = v4a ? ALGORITHM_V4A : ALGORITHM
   const headerList = uriEncode(signedHeaders)
   const expires = '' + p.expiresIn
   // Our signed parameters, in sorted order (no name is a prefix of another).
   const ours: [string, string][] = [['X-Amz-Algorithm', algorithm], ['X-Amz-Credential', s.credential], ['X-Amz-Date', p.amzDate], ['X-Amz-Expires', expires]]
-  if (v4a) ours.push(['X-Amz-Region-Set', regionSet])
+  if (v4a) ours.push(['X-Amz-Region-Set', v4a.regionSet])
   if (s.token !== undefined && p.signSessionToken) ours.push([p.tokenParam, s.token])
   ours.push(['X-Amz-SignedHeaders', headerList])
   let canonicalQuery = ''
@@ -273,7 +276,7 @@ export function plan(p: Prepared, payloadHash: string, regionSet?: string): Plan
   let url = p.origin + p.wirePath + '?'
   for (const q of p.query) url += q.key + (q.hasEquals ? '=' + q.value : '') + '&'
   url += 'X-Amz-Algorithm=' + algorithm + '&X-Amz-Credential=' + s.credential + '&X-Amz-Date=' + p.amzDate + '&X-Amz-SignedHeaders=' + headerList +
-    '&X-Amz-Expires=' + expires + (s.token === undefined ? '' : '&' + p.tokenParam + '=' + s.token) + (v4a ? '&X-Amz-Region-Set=' + regionSet : '')
+    '&X-Amz-Expires=' + expires + (s.token === undefined ? '' : '&' + p.tokenParam + '=' + s.token) + (v4a ? '&X-Amz-Region-Set=' + v4a.regionSet : '')
   return { canonicalRequest: creq, credentialScope: s.scope, signedHeaders, unsignedUrl: url }
 }
 

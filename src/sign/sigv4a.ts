@@ -3,7 +3,7 @@ import { importHmacKey, sha256Hex, subtle, toHex, utf8 } from '../core/crypto.js
 import { describe, fail, PresignError } from '../core/errors.js'
 import { KeyCache } from '../core/key-cache.js'
 import { MAX_REGIONS, REGION_PATTERN } from '../core/region-set.js'
-import { stringToSign } from '../core/string-to-sign.js'
+import { credentialScopeV4a, stringToSign } from '../core/string-to-sign.js'
 import { uriEncode } from '../core/uri-encode.js'
 import { plan, prepare, type PresignOptions, type PresignRequest, type PresignResult, result } from './presign.js'
 
@@ -158,7 +158,9 @@ export async function presignV4aDetailed(request: PresignRequest, options: Presi
   const regionSet = encodeRegionSet(options?.regionSet)
   // The scope has no region; prepare() validates a placeholder one.
   const p = prepare(request, { ...options, region: 'aws-global' })
-  const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)), regionSet)
+  // SigV4a scopes have no region: the URL carries X-Amz-Region-Set instead.
+  const v4a = { algorithm: ALGORITHM_V4A, scope: credentialScopeV4a(p.day, p.service), regionSet }
+  const pl = plan(p, p.payloadHash ?? (await sha256Hex(p.body!)), v4a)
   const sts = stringToSign(p.amzDate, pl.credentialScope, await sha256Hex(pl.canonicalRequest), ALGORITHM_V4A)
   const { privateKey } = await v4aKeys(p.accessKeyId, p.secretAccessKey)
   const der = p1363ToDer(new Uint8Array(await subtle().sign({ name: 'ECDSA', hash: 'SHA-256' }, privateKey, utf8(sts))))

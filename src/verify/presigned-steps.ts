@@ -11,7 +11,7 @@ import { EMPTY_SHA256, equalHex, utf8 } from '../core/crypto.js'
 import { fail as failOption } from '../core/errors.js'
 import { globMatch, parseRegionSet } from '../core/region-set.js'
 import { type ServiceRules, serviceRules } from '../core/service-rules.js'
-import { credentialScope, credentialScopeV4a, stringToSign } from '../core/string-to-sign.js'
+import { stringToSign } from '../core/string-to-sign.js'
 import { parseAmzDate } from '../core/time.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
 import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
@@ -141,9 +141,7 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   const creq = serverCanonicalRequest(method, target, signed, rules, settings, payloadHash)
   if (creq === undefined) return malformed('The request path is not valid')
   const hash = (yield { sha256: creq }) as string
-  const sts = scope.v4a
-    ? stringToSign(scope.amzDate, credentialScopeV4a(scope.day, scope.service), hash, ALGORITHM_V4A)
-    : stringToSign(scope.amzDate, credentialScope(scope.day, scope.region, scope.service), hash)
+  const sts = stringToSign(scope.amzDate, scope.credentialScope, hash, scope.algorithm)
   const valid = yield { sts, scope, secret: creds.secretAccessKey, signature: auth.get('X-Amz-Signature')! }
   if (signed.signedHeaders !== auth.get('X-Amz-SignedHeaders') || !valid) {
     return fail(
@@ -252,6 +250,10 @@ function authParams(params: readonly QueryParam[]): Map<string, string> | Verify
 /** @internal Who signed, for which scope and window: checked against the settings and the clock. */
 export interface Scope {
   readonly v4a: boolean
+  /** `X-Amz-Algorithm`: `AWS4-HMAC-SHA256` or `AWS4-ECDSA-P256-SHA256`. */
+  readonly algorithm: string
+  /** The credential scope the string to sign names (as the credential wrote it, which parseCredential checked). */
+  readonly credentialScope: string
   readonly accessKeyId: string
   readonly day: string
   /** SigV4: the scope's region; SigV4a: the region set as written. */
@@ -271,7 +273,8 @@ function checkScope(auth: ReadonlyMap<string, string>, settings: Settings, noSig
   }
   if (v4a && noSigV4a) return { ...noSigV4a }
   // SigV4: AKID/day/region/service/aws4_request; SigV4a: AKID/day/service/aws4_request plus X-Amz-Region-Set.
-  const credential = parseCredential(auth.get('X-Amz-Credential')!, v4a)
+  const credentialText = auth.get('X-Amz-Credential')!
+  const credential = parseCredential(credentialText, v4a)
   if (!credential) {
     return malformed(
       `Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; expecting "<YOUR-AKID>/YYYYMMDD/${v4a ? '' : 'REGION/'}SERVICE/aws4_request".`,
@@ -303,7 +306,7 @@ function checkScope(auth: ReadonlyMap<string, string>, settings: Settings, noSig
   if (settings.nowMs > expiresAtMs) {
     return fail('Expired', 'AccessDenied', `Request has expired (X-Amz-Expires ${expires}, expired at ${new Date(expiresAtMs).toISOString()})`)
   }
-  return { v4a, accessKeyId, day, region, service, amzDate, signedAtMs, expiresAtMs }
+  return { v4a, algorithm, credentialScope: credentialText.slice(accessKeyId.length + 1), accessKeyId, day, region, service, amzDate, signedAtMs, expiresAtMs }
 }
 
 /** `X-Amz-Date` and `X-Amz-Expires`: well-formed, in range, and the date on the scope's day. */
@@ -391,7 +394,7 @@ function checkOptions(options: VerifyOptions) {
     payloadHash: checkPayloadHash(options.payloadHash),
     signSessionToken: checkBoolean(options.signSessionToken, 'options.signSessionToken', true),
     // Their defaults depend on the URL's service; checked here, applied there.
-    normalizePath: options.normalizePath === undefined ? undefined : checkBoolean(options.normalizePath, 'options.normalizePath', false),
-    doubleEncodePath: options.doubleEncodePath === undefined ? undefined : checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', false),
+    normalizePath: checkBoolean(options.normalizePath, 'options.normalizePath', undefined),
+    doubleEncodePath: checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', undefined),
   }
 }
