@@ -15,18 +15,26 @@ export interface StsCallerIdentityUrlOptions extends ServiceTokenOptions {
   readonly headers?: HeadersInput | undefined
   /** Lifetime in seconds, an integer in 1..604800. Default 60. */
   readonly expiresIn?: number | undefined
-  /** STS host name. Default: the Regional endpoint `sts.<region>.amazonaws.com` (`.amazonaws.com.cn` in China). */
+  /** STS host name. Default: the Regional endpoint `sts.<region>.amazonaws.com` (`.amazonaws.com.cn` in China; `aws-global`: `sts.amazonaws.com`, signed for us-east-1). */
   readonly host?: string | undefined
 }
 
+/**
+ * @internal STS's endpoint for a region as botocore resolves it: the Regional `sts.REGION.DNS-SUFFIX`, and for the
+ * global pseudo-region `aws-global` the global `sts.amazonaws.com`, signed for us-east-1.
+ */
+export function stsRegionalEndpoint(region: string): { host: string; signingRegion: string } {
+  return region === 'aws-global' ? { host: 'sts.amazonaws.com', signingRegion: 'us-east-1' } : { host: `sts.${region}.${dnsSuffix(region)}`, signingRegion: region }
+}
+
 function stsRecipe(o: Unchecked<ServiceTokenOptions & { readonly host?: string | undefined }>, headers: HeadersInput | undefined, field: string, expiresIn: number): Recipe {
-  const region = checkRegion(o.region)
-  const host = o.host === undefined ? `sts.${region}.${dnsSuffix(region)}` : checkHostName(o.host, 'options.host', 'sts.us-east-1.amazonaws.com')
+  const endpoint = stsRegionalEndpoint(checkRegion(o.region))
+  const host = o.host === undefined ? endpoint.host : checkHostName(o.host, 'options.host', 'sts.us-east-1.amazonaws.com')
   const map = collectHeaders(headers, field)
   if (map.has('host')) throw new PresignError('InvalidHeader', `${field}["host"]`, 'must not be given: the host is options.host')
   return {
     request: { url: `https://${host}/?Action=GetCallerIdentity&Version=2011-06-15`, headers },
-    options: signing(o, region, 'sts', expiresIn),
+    options: signing(o, endpoint.signingRegion, 'sts', expiresIn),
     finish: botocoreOrder,
   }
 }
@@ -74,7 +82,7 @@ export interface EksTokenOptions extends ServiceTokenOptions {
   readonly clusterName: string
   /** Lifetime of the presigned URL in seconds, an integer in 1..900. Default 60, as `aws eks get-token`. */
   readonly expiresIn?: number | undefined
-  /** STS host name. Default: the Regional endpoint `sts.<region>.amazonaws.com`, as `aws eks get-token`. */
+  /** STS host name. Default: the Regional endpoint `sts.<region>.amazonaws.com` (`aws-global`: `sts.amazonaws.com`, signed for us-east-1), as `aws eks get-token`. */
   readonly host?: string | undefined
 }
 

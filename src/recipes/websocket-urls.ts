@@ -97,8 +97,12 @@ function transcribeRecipe(input: TranscribeStreamingUrlOptions): Recipe {
   let query = ''
   for (const [name, value] of Object.entries(extra as Record<string, unknown>)) {
     const field = `options.params["${name.slice(0, 64)}"]`
-    if (!PARAM_NAME.test(name) || ['language-code', 'media-encoding', 'sample-rate'].includes(name)) {
-      throw new PresignError('InvalidOption', field, 'must be a lower-case Transcribe parameter name such as "vocabulary-name" (language-code, media-encoding and sample-rate have their own options)')
+    if (!PARAM_NAME.test(name) || ['language-code', 'media-encoding', 'sample-rate'].includes(name) || name.startsWith('x-amz-')) {
+      throw new PresignError(
+        'InvalidOption',
+        field,
+        'must be a lower-case Transcribe parameter name such as "vocabulary-name" (language-code, media-encoding and sample-rate have their own options; x-amz-* are the signature\'s)',
+      )
     }
     if (typeof value !== 'string' && typeof value !== 'boolean' && !(typeof value === 'number' && Number.isFinite(value))) {
       fail('InvalidOption', field, 'must be a string, a finite number or a boolean', value)
