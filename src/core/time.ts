@@ -9,7 +9,11 @@ const ISO_DATE = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2})(?::(\d{2})(?:\.(\d+))?)?
 /** Epoch ms of an ISO 8601 string (the fraction cut to ms); a date-time without a zone is UTC, not local time. */
 function parseIso(text: string): number {
   const m = ISO_DATE.exec(text)
-  return m ? Date.parse(text.replace(/(\.\d{3})\d+/, '$1') + (m[2] && !m[5] ? 'Z' : '')) : NaN
+  // Date.parse rolls an impossible day over (2023-02-30 is March 2nd): the day must read back as written.
+  const day = m?.[1]
+  const dayMs = day ? Date.parse(day) : NaN
+  if (!(dayMs >= 0 && dayMs < YEAR_10000_MS) || new Date(dayMs).toISOString().slice(0, 10) !== day) return NaN
+  return Date.parse(text.replace(/(\.\d{3})\d+/, '$1') + (m![2] && !m![5] ? 'Z' : ''))
 }
 
 /** @internal 10000-01-01T00:00:00Z in epoch ms: every date here is earlier (`X-Amz-Date` has four year digits). */
@@ -65,8 +69,10 @@ const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 /** @internal Epoch ms of a UTC date and time given as digit strings; `undefined` for an impossible one (Feb 31, 24:00). */
 export function utcMs(y: string, mo: string, d: string, h: string, mi: string, s: string): number | undefined {
   const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map(Number) as [number, number, number, number, number, number]
-  const ms = Date.UTC(Y, M - 1, D, H, I, S)
-  const back = new Date(ms)
+  // setUTCFullYear, not Date.UTC, which reads years 0..99 as 1900..1999.
+  const back = new Date(0)
+  back.setUTCFullYear(Y, M - 1, D)
+  const ms = back.getTime() + ((H * 60 + I) * 60 + S) * 1000
   if (back.getUTCFullYear() !== Y || back.getUTCMonth() !== M - 1 || back.getUTCDate() !== D || H > 23 || I > 59 || S > 59) return undefined
   return ms
 }

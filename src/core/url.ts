@@ -5,6 +5,30 @@ export const URL_PARTS = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?(
 /** @internal A host name or [IPv6] literal and an optional port: no user info. */
 export const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?$/
 
+/** @internal A `.` or `..` path segment, also written with `%2E` as URL parsers read it (`%2e%2E`, `.%2e`). */
+export const DOT_SEGMENT = /(?:^|\/)(?:\.|%2e){1,2}(?=\/|$)/i
+
+/** @internal A path of URL path characters only (RFC 3986 `pchar` and `/`; anything else percent-encoded). */
+export const PATH_CHARS = /^(?:[\w.~!$&'()*+,;=:@/-]|%[\dA-Fa-f]{2})*$/
+
+/**
+ * @internal The path URL parsers (fetch, browsers, `new URL`) send for `path` (starting with `/`): its `.` and `..`
+ * segments, also written with `%2E`, resolved as the URL Standard resolves them (one at the end leaves its `/`).
+ */
+export function sentPath(path: string): string {
+  const segments = path.split('/')
+  const out: string[] = []
+  for (let i = 1; i < segments.length; i++) {
+    const dots = segments[i]!.toLowerCase().replaceAll('%2e', '.')
+    const last = i === segments.length - 1
+    if (dots === '..') out.pop()
+    if (dots === '..' || dots === '.') {
+      if (last) out.push('')
+    } else out.push(segments[i]!)
+  }
+  return '/' + out.join('/')
+}
+
 /** The last host found sent as written. */
 let lastSent = ''
 

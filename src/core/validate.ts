@@ -15,12 +15,25 @@ export function checkName(value: unknown, field: string, code: 'InvalidRegion' |
   return value
 }
 
-/** @internal The `payloadHash` option: `undefined`, 64 lower-case hex digits or `UNSIGNED-PAYLOAD`. */
-export function checkPayloadHash(value: unknown): string | undefined {
-  if (value !== undefined && (typeof value !== 'string' || !/^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/.test(value))) {
-    fail('InvalidPayloadHash', 'options.payloadHash', 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', value)
+/** The payload hashes SigV4 signs in a presigned request: the body's SHA-256 (64 lower-case hex digits) or `UNSIGNED-PAYLOAD`. */
+const PAYLOAD_HASH = /^(?:[0-9a-f]{64}|UNSIGNED-PAYLOAD)$/
+
+/** @internal A payload hash given (`options.payloadHash`, a header): `undefined`, 64 lower-case hex digits or `UNSIGNED-PAYLOAD`. */
+export function checkPayloadHash(value: unknown, field = 'options.payloadHash'): string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || !PAYLOAD_HASH.test(value))) {
+    fail('InvalidPayloadHash', field, 'must be 64 lower-case hex digits or "UNSIGNED-PAYLOAD"', value)
   }
   return value
+}
+
+/**
+ * @internal The payload hash a signed `x-amz-content-sha256` header declares (its values as given): SigV4 signs the
+ * header's value in place of the body's hash, presigned requests too (botocore, the AWS SDKs, S3, MinIO). `undefined`
+ * without the header, `null` when its value is no payload hash.
+ */
+export function declaredPayloadHash(values: readonly string[] | undefined): string | null | undefined {
+  const value = values?.join(',')
+  return value === undefined ? undefined : PAYLOAD_HASH.test(value) ? value : null
 }
 
 /** @internal `true`/`false`/`undefined` (the default), or a `PresignError`: a string `'false'` must never mean true. */

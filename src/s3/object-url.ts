@@ -3,7 +3,7 @@ import type { Credentials } from '../core/credentials.js'
 import { fail, PresignError } from '../core/errors.js'
 import type { DateInput } from '../core/time.js'
 import { uriEncode } from '../core/uri-encode.js'
-import { checkHost } from '../core/url.js'
+import { checkHost, DOT_SEGMENT, PATH_CHARS } from '../core/url.js'
 import { checkBoolean, checkRecord } from '../core/validate.js'
 import { presignDetailed, type PresignResult } from '../sign/presign.js'
 import { presignV4aDetailed } from '../sign/sigv4a.js'
@@ -172,13 +172,14 @@ function customEndpoint(endpoint: unknown): Endpoint {
   if (
     !m ||
     (port !== undefined && (port < 1 || port > 65535)) ||
-    rawPrefix.split('/').some((s) => s === '.' || s === '..') ||
-    /%(?![0-9A-Fa-f]{2})/.test(rawPrefix)
+    // URL parsers would rewrite anything else in it ("\\" is "/", a tab is dropped, %2e%2e is ".."): another object.
+    !PATH_CHARS.test(rawPrefix) ||
+    DOT_SEGMENT.test(rawPrefix)
   ) {
     throw new PresignError(
       'InvalidUrl',
       'location.endpoint',
-      'must be an http(s) URL with a host name or [IPv6] literal, an optional port in 1..65535 and an optional path prefix without "." or ".." segments, and no user info, query or fragment, e.g. http://127.0.0.1:9000',
+      'must be an http(s) URL with a host name or [IPv6] literal, an optional port in 1..65535 and an optional path prefix of URL path characters (others percent-encoded) without "." or ".." segments (%2E counts as "."), and no user info, query or fragment, e.g. http://127.0.0.1:9000',
     )
   }
   const hostname = m[2]!.toLowerCase()

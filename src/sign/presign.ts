@@ -10,7 +10,7 @@ import { signingKey } from '../core/signing-key.js'
 import { credentialScope, stringToSign } from '../core/string-to-sign.js'
 import { type DateInput, toAmzDate, toEpochMs } from '../core/time.js'
 import { toWirePath, uriEncode } from '../core/uri-encode.js'
-import { HOST_PORT, URL_PARTS } from '../core/url.js'
+import { DOT_SEGMENT, HOST_PORT, sentPath, URL_PARTS } from '../core/url.js'
 import { checkBoolean, checkMethod, checkName, checkPayloadHash, checkSeconds } from '../core/validate.js'
 
 /** The request the presigned URL will allow. */
@@ -124,19 +124,16 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
   const normalize = checkBoolean(options.normalizePath, 'options.normalizePath', rules.normalizePath)
   const doubleEncode = checkBoolean(options.doubleEncodePath, 'options.doubleEncodePath', rules.doubleEncodePath)
   const signSessionToken = checkBoolean(options.signSessionToken, 'options.signSessionToken', true)
-  if (rules.refuseDotSegments && !normalize && /\/(?:\.|%2e){1,2}(?=\/|$)/i.test(target.wirePath)) {
-    fail('InvalidUrl', 'request.url', 'must not have "." or ".." segments (URL parsers remove them, so the signature could never match)')
-  }
 
   const headers = collectHeaders(request.headers, 'request.headers')
   setHost(headers, target.host, 'request.headers')
-  const payload = payloadOf(request.body, checkPayloadHash(options.payloadHash) ?? rules.payloadHash)
+  const payload = payloadOf(request.body, payloadHashOf(headers, options.payloadHash) ?? rules.payloadHash)
 
   return {
     method,
     origin: target.scheme + '://' + target.host,
     wirePath: target.wirePath,
-    canonicalUri: canonicalPath(target.wirePath, normalize, doubleEncode),
+    canonicalUri: canonicalUriOf(target.wirePath, normalize, doubleEncode, rules.refuseDotSegments),
     query: target.query,
     headers,
     accessKeyId: creds.accessKeyId,
@@ -156,29 +153,52 @@ export function prepare(request: PresignRequest, options: PresignOptions): Prepa
 }
 
 /**
+ * The canonical URI of the path, or a `PresignError` when URL parsers would send it in a form the server canonicalizes
+ * otherwise: they resolve `.` and `..` segments (`%2E` ones too) before sending. Never normalized (S3), no such path
+ * can work; normalized, one works when the server's normalization of the path as sent is the one signed (`/a/./b`,
+ * `/a/..`), not when the two resolutions differ (`/a/b/..` is sent as `/a/` and normalized to it, signed as `/a`).
+ * Other services' paths that are not normalized are signed as written, as AWS's reference suite signs them.
+ */
+function canonicalUriOf(wirePath: string, normalize: boolean, doubleEncode: boolean, refuseDotSegments: boolean): string {
+  const uri = canonicalPath(wirePath, normalize, doubleEncode)
+  if (!DOT_SEGMENT.test(wirePath)) return uri
+  const sent = sentPath(wirePath)
+  if (normalize ? canonicalPath(sent, true, doubleEncode) !== uri : refuseDotSegments) {
+    fail('InvalidUrl', 'request.url', `must not have "." or ".." segments: URL parsers send ${JSON.stringify(sent.slice(0, 200))}, so the signature could never match`)
+  }
+  return uri
+}
+
+/**
  * `X-Amz-Expires` and the signing time: `expiresIn`, with `cacheWindow` the time rounded down and the window added,
  * and no later than the credentials' expiry (temporary credentials end a URL's life early).
  */
 function validity(options: PresignOptions, credentialsExpireAtMs: number | undefined): { expiresIn: number; signedAtMs: number } {
   const ttl = checkSeconds(options.expiresIn ?? 3600, 'options.expiresIn', 'InvalidExpiresIn', MAX_EXPIRES, `be an integer in 1..${MAX_EXPIRES} (seconds)`)
-  let signedAtMs = toEpochMs(options.signingDate, 'options.signingDate')
+  const mode = options.credentialExpiry
+  if (mode !== undefined && mode !== 'clamp' && mode !== 'error') fail('InvalidOption', 'options.credentialExpiry', "must be 'clamp' or 'error'", mode)
+  const nowMs = toEpochMs(options.signingDate, 'options.signingDate')
+  let signedAtMs = nowMs
   let expiresIn = ttl
   const window = options.cacheWindow
   if (window !== undefined) {
-    expiresIn += checkSeconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be an integer in 1..${MAX_EXPIRES - ttl} (seconds; expiresIn + cacheWindow <= ${MAX_EXPIRES})`)
+    expiresIn += checkSeconds(window, 'options.cacheWindow', 'InvalidOption', MAX_EXPIRES - ttl, `be whole seconds >= 1 with expiresIn + cacheWindow <= ${MAX_EXPIRES}`)
     signedAtMs -= signedAtMs % (window * 1000)
   }
-  if (credentialsExpireAtMs !== undefined) expiresIn = withinCredentials(expiresIn, signedAtMs, credentialsExpireAtMs, options.credentialExpiry)
+  if (credentialsExpireAtMs !== undefined) expiresIn = withinCredentials(expiresIn, signedAtMs, credentialsExpireAtMs, mode, nowMs)
   return { expiresIn, signedAtMs }
 }
 
-/** @internal The lifetime cut to what is left of the credentials' (`'error'`: refused when it would be cut). */
-export function withinCredentials(expiresIn: number, signedAtMs: number, expiresAtMs: number, mode: unknown): number {
-  if (mode !== undefined && mode !== 'clamp' && mode !== 'error') fail('InvalidOption', 'options.credentialExpiry', "must be 'clamp' or 'error'", mode)
+/**
+ * The lifetime cut to what is left of the credentials' (`'error'`: refused when it would be cut). Signed at
+ * `signedAtMs` (with a cache window, earlier than `nowMs`), the URL must not outlive them; issued at `nowMs`, they must
+ * not have expired.
+ */
+function withinCredentials(expiresIn: number, signedAtMs: number, expiresAtMs: number, mode: 'clamp' | 'error' | undefined, nowMs: number): number {
   const left = Math.floor((expiresAtMs - signedAtMs) / 1000)
   const at = (ms: number): string => new Date(ms).toISOString()
-  if (left < 1) {
-    throw new PresignError('InvalidCredentials', 'options.credentials.expiration', `is ${at(expiresAtMs)}, not after the signing time ${at(signedAtMs)}: the credentials have expired; refresh them`)
+  if (expiresAtMs - nowMs < 1000) {
+    throw new PresignError('InvalidCredentials', 'options.credentials.expiration', `is ${at(expiresAtMs)}, not after the signing time ${at(nowMs)}: the credentials have expired; refresh them`)
   }
   if (expiresIn <= left) return expiresIn
   if (mode === 'error') {
@@ -210,6 +230,18 @@ function requestTarget(url: unknown): { scheme: string; host: string; wirePath: 
   const query = parseQuery(m[4] ?? '', field)
   for (const q of query) if (SIGNING_PARAMS.has(q.key.toLowerCase())) throw new PresignError('AlreadySigned', field, `already has the signing parameter ${q.key}`)
   return { scheme, host, wirePath, query }
+}
+
+/**
+ * The payload hash given: `options.payloadHash`, or the value of an `x-amz-content-sha256` header, which is signed in
+ * its place (servers differ in which of the two they read for a presigned request, so both must agree).
+ */
+function payloadHashOf(headers: ReadonlyMap<string, readonly string[]>, option: unknown): string | undefined {
+  const field = 'request.headers["x-amz-content-sha256"]'
+  const given = checkPayloadHash(option)
+  const declared = checkPayloadHash(headers.get('x-amz-content-sha256')?.join(','), field)
+  if (declared !== given && declared !== undefined && given !== undefined) fail('InvalidHeader', field, 'is signed as the payload hash: it must equal options.payloadHash')
+  return given ?? declared
 }
 
 /** The payload hash when it is known (given, the service's rule, or the empty body's), else the body to hash. */

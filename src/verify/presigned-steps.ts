@@ -5,7 +5,7 @@
  * and the HMAC, or on Web Crypto the ECDSA check of SigV4a).
  */
 import { type CanonicalHeaders, canonicalPath, formatCanonicalHeaders, joinCanonicalQuery, joinCanonicalRequest, parseQuery, type QueryParam } from '../core/canonical-request.js'
-import { ALGORITHM, ALGORITHM_V4A, MAX_EXPIRES, REQUIRED_AUTH_PARAMS } from '../core/constants.js'
+import { ALGORITHM, ALGORITHM_V4A, MAX_EXPIRES, REQUIRED_AUTH_PARAMS, UNSIGNED_PAYLOAD } from '../core/constants.js'
 import type { CheckedCredentials } from '../core/credentials.js'
 import { EMPTY_SHA256, equalHex, utf8 } from '../core/crypto.js'
 import { fail as failOption } from '../core/errors.js'
@@ -14,7 +14,7 @@ import { type ServiceRules, serviceRules } from '../core/service-rules.js'
 import { stringToSign } from '../core/string-to-sign.js'
 import { parseAmzDate } from '../core/time.js'
 import { HOST_PORT, URL_PARTS } from '../core/url.js'
-import { checkBoolean, checkObject, checkPayloadHash } from '../core/validate.js'
+import { checkBoolean, checkObject, checkPayloadHash, declaredPayloadHash } from '../core/validate.js'
 import { checkAccepted, checkLookup, checkNow, type CredentialsLookup, parseCredential, TOKEN_MESSAGES, tokenProblem } from './shared.js'
 import type { VerifiedBody, VerifyFailure, VerifyFailureCode, VerifyOptions, VerifyRequest, VerifyResult } from './verify-presigned.js'
 
@@ -31,12 +31,12 @@ const malformed = (message: string) => fail('MalformedQuery', 'AuthorizationQuer
 const MAX_HEADER_BYTES = 8192
 
 /**
- * The one `x-amz-*` header a query-signed request may carry unsigned: S3 tolerates `x-amz-content-sha256`
- * (Swift's s3api too; the payload of a presigned request is `UNSIGNED-PAYLOAD` whatever it says). Every other
- * `x-amz-*` header must be signed, as S3 documents and enforces; Swift's s3api enforces it for `x-amz-meta-*`,
- * `x-amz-acl`, `x-amz-grant-*` and `x-amz-copy-*` (test/e2e/unsigned-headers.test.ts compares the two).
+ * The one `x-amz-*` header a query-signed request may carry unsigned: S3 tolerates `x-amz-content-sha256` (Swift's
+ * s3api too; unsigned, it leaves the payload hash `UNSIGNED-PAYLOAD`). Every other `x-amz-*` header must be signed, as
+ * S3 documents and enforces; Swift's s3api enforces it for `x-amz-meta-*`, `x-amz-acl`, `x-amz-grant-*` and
+ * `x-amz-copy-*` (test/e2e/unsigned-headers.test.ts compares the two). Signed, its value is the payload hash.
  */
-const UNSIGNED_ALLOWED = 'x-amz-content-sha256'
+const CONTENT_SHA256 = 'x-amz-content-sha256'
 
 /** A parameter's value, percent-decoded (`undefined` for invalid UTF-8); one without a `%` is its own decoding. */
 function decode(value: string): string | undefined {
@@ -127,6 +127,9 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   if (isFailure(scope)) return scope
   const signed = signedHeaderValues(auth.get('X-Amz-SignedHeaders')!, received.map)
   if (isFailure(signed)) return signed
+  // Signed, x-amz-content-sha256 is the payload hash of the canonical request, as the signer put it there.
+  const declared = signed.names.includes(CONTENT_SHA256) ? declaredPayloadHash(received.map.get(CONTENT_SHA256)) : undefined
+  if (declared === null) return fail('InvalidContentSha256', 'InvalidArgument', 'x-amz-content-sha256 must be UNSIGNED-PAYLOAD or a valid sha256 value.')
 
   const creds = (yield { lookup: settings.lookup, accessKeyId: scope.accessKeyId }) as CheckedCredentials | undefined
   if (!creds) return fail('UnknownAccessKey', 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.')
@@ -134,7 +137,7 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   const token = auth.get(rules.tokenParam)
   const problem = tokenProblem(creds, token, settings.nowMs)
   if (problem) return fail(problem, problem, TOKEN_MESSAGES[problem])
-  let payloadHash = settings.payloadHash ?? rules.payloadHash
+  let payloadHash = settings.payloadHash ?? declared ?? rules.payloadHash
   if (payloadHash === undefined) {
     payloadHash = body === undefined || body.length === 0 ? EMPTY_SHA256 : ((yield { sha256: typeof body === 'string' ? utf8(body) : new Uint8Array(body) }) as string)
   }
@@ -157,18 +160,22 @@ export function* verification(request: VerifyRequest, options: VerifyOptions, no
   return bound ? { ...success, body: bound } : success
 }
 
+/** The `x-amz-checksum-*` headers that name no checksum: the algorithm, its type (full object or composite), GET's mode. */
+const NOT_CHECKSUMS: ReadonlySet<string> = /* @__PURE__ */ new Set(['x-amz-checksum-algorithm', 'x-amz-checksum-type', 'x-amz-checksum-mode'])
+
 /**
  * What the signed headers bind the body to (`content-length`, `content-md5`, `x-amz-checksum-*`): the signature
  * covers these values, and the server that receives the body must check it against them (S3 does).
  */
 function boundBody(names: readonly string[], received: ReadonlyMap<string, readonly string[]>): VerifiedBody | undefined {
-  let out: { contentLength?: number; contentMD5?: string; checksums?: Record<string, string> } | undefined
+  let out: { contentLength?: number; contentMD5?: string; contentSha256?: string; checksums?: Record<string, string> } | undefined
   for (const name of names) {
     const value = received.get(name)?.join(',')
     if (value === undefined) continue
     if (name === 'content-length' && /^\d{1,16}$/.test(value)) (out ??= {}).contentLength = Number(value)
     else if (name === 'content-md5') (out ??= {}).contentMD5 = value
-    else if (name.startsWith('x-amz-checksum-') && name !== 'x-amz-checksum-type' && name !== 'x-amz-checksum-algorithm') ((out ??= {}).checksums ??= {})[name.slice(15).toUpperCase()] = value
+    else if (name === CONTENT_SHA256 && value !== UNSIGNED_PAYLOAD) (out ??= {}).contentSha256 = value
+    else if (name.startsWith('x-amz-checksum-') && !NOT_CHECKSUMS.has(name)) ((out ??= {}).checksums ??= {})[name.slice(15).toUpperCase()] = value
   }
   return out
 }
@@ -195,8 +202,12 @@ interface Target {
 }
 
 /** The URL (absolute, or origin-form with the host from the Host header), whose host becomes the `host` header. */
+/** A host and port with the scheme's default port left out (`h:443` is `h` over https), as URLs compare them. */
+const withoutDefaultPort = (authority: string, scheme: string): string => (authority.endsWith(scheme === 'https' ? ':443' : ':80') ? authority.slice(0, authority.lastIndexOf(':')) : authority)
+
 function parseTarget(url: string, headers: Map<string, string[]>): Target | VerifyFailure {
   let authority: string | undefined
+  let scheme: string | undefined
   let path: string
   let query: string
   if (url.startsWith('/')) {
@@ -210,14 +221,24 @@ function parseTarget(url: string, headers: Map<string, string[]>): Target | Veri
     const m = URL_PARTS.exec(url)
     if (!m || m[5] !== undefined || !/^https?$/i.test(m[1]!)) return malformed('The request URL could not be parsed as an http(s) URL')
     authority = m[2]!.toLowerCase()
+    if (!HOST_PORT.test(authority)) return malformed('The request URL could not be parsed as an http(s) URL')
+    scheme = m[1]!.toLowerCase()
     path = m[3] || '/'
     query = m[4] ?? ''
   }
+  // URL parsers read a "\\" in a path as "/" (fetch, new URL, a gateway passing the request on): it would open
+  // another key than the %5C that was signed.
+  if (path.includes('\\')) return malformed('The request path has a raw "\\", which URL parsers read as "/"')
   const hostHeader = headers.get('host')
   // RFC 9112 (3.2): a request with more than one Host header is a 400. Whichever one a verifier picked, a proxy in
   // front of it or the store behind it could take the other.
   if (hostHeader && hostHeader.length > 1) return malformed('The request has more than one Host header')
-  const host = hostHeader?.[0] ?? (authority && HOST_PORT.test(authority) ? authority : undefined)
+  // RFC 9112 (3.2.2): an absolute URL's authority is the target (a Host header is ignored), and a client must send a
+  // Host header identical to it. Signed for one host, the request must not be served from another.
+  if (authority !== undefined && hostHeader && withoutDefaultPort(hostHeader[0]!.toLowerCase(), scheme!) !== withoutDefaultPort(authority, scheme!)) {
+    return malformed("The request URL's host differs from its Host header")
+  }
+  const host = hostHeader?.[0] ?? authority
   if (host === undefined) return malformed('The request has no Host header')
   headers.set('host', [host])
   try {
@@ -339,7 +360,7 @@ function signedHeaderValues(list: string, headers: ReadonlyMap<string, string[]>
   if (!names.includes('host')) return fail('MissingSignedHeader', 'AccessDenied', 'X-Amz-SignedHeaders must include host')
   const signedSet = new Set(names)
   for (const name of headers.keys()) {
-    if (name.startsWith('x-amz-') && !signedSet.has(name) && name !== UNSIGNED_ALLOWED) {
+    if (name.startsWith('x-amz-') && !signedSet.has(name) && name !== CONTENT_SHA256) {
       return fail('UnsignedHeader', 'AccessDenied', 'There were headers present in the request which were not signed')
     }
   }

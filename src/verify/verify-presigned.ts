@@ -59,6 +59,7 @@ export type VerifyFailureCode =
   | 'MissingSignedHeader'
   | 'UnsignedHeader'
   | 'HeadersTooLarge'
+  | 'InvalidContentSha256'
   | 'UnknownAccessKey'
   | 'InvalidToken'
   | 'ExpiredToken'
@@ -96,6 +97,8 @@ export interface VerifiedBody {
   readonly contentLength?: number | undefined
   /** The signed `content-md5` (base64). */
   readonly contentMD5?: string | undefined
+  /** The signed `x-amz-content-sha256`, when it is the body's SHA-256 (hex) rather than `UNSIGNED-PAYLOAD`. */
+  readonly contentSha256?: string | undefined
   /** The signed `x-amz-checksum-*` values (base64) by algorithm, e.g. `{ CRC32C: '4waSgw==' }`. */
   readonly checksums?: Readonly<Record<string, string>> | undefined
 }

@@ -33,11 +33,13 @@ export interface SentRequest {
  *     S3 (no normalization, no double encoding) the same holds for the path, where `%2F` also counts as `/` and `+`
  *     is a plus (`%2B`);
  * (d) headers that are not `x-amz-*` and were not signed may be added (a cookie, a user agent);
- * (e) `x-amz-content-sha256` may be added unsigned (`UNSIGNED_ALLOWED`; every other unsigned `x-amz-*` is refused);
+ * (e) `x-amz-content-sha256` may be added unsigned (`CONTENT_SHA256`; every other unsigned `x-amz-*` is refused; signed, its value is the payload hash);
  * and the ones of HTTP itself that the verifier also implements (each pinned by test/verify/verify-presigned.test.ts or the source):
  * (f) the scheme is not signed (`http` or `https`, any case) and the URL's authority is lower-cased; with a `Host`
- *     header, the header is the host (origin-form `/path?query` needs it) and the URL's authority is not used; more
- *     than one `Host` header is refused (RFC 9112);
+ *     header, the header is the host (origin-form `/path?query` needs it), and an absolute URL's authority must be a
+ *     host (no user info) equal to it but for the scheme's default port (RFC 9112: a URL's authority is the target,
+ *     so a request signed for one host must not name another); more than one `Host` header is refused (RFC 9112);
+ *     a raw `\` in the path is refused (URL parsers read it as `/`);
  * (g) the method is compared upper-cased (`method.toUpperCase()`: `put` is `PUT`);
  * (h) header names are case-insensitive, and values are compared after SigV4's Trimall (runs of spaces and tabs
  *     collapsed, ends trimmed);
@@ -115,6 +117,7 @@ const ABSOLUTE = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#]*)([^?#]*)(?:\?([^#]*))?
 /** Everything of a request that the signature covers, spelled so that equivalent requests have equal views. */
 function requestView(req: SentRequest, signedHeaders: readonly string[], isS3: boolean): string | undefined {
   let authority: string | undefined
+  let scheme = ''
   let path: string
   let query: string
   if (req.url.startsWith('/')) {
@@ -125,9 +128,12 @@ function requestView(req: SentRequest, signedHeaders: readonly string[], isS3: b
     const m = ABSOLUTE.exec(req.url)
     if (!m || m[5] !== undefined || !/^https?$/i.test(m[1]!)) return undefined
     authority = m[2]!.toLowerCase()
+    scheme = m[1]!.toLowerCase()
+    if (!/^(?:\[[0-9a-f:.]+\]|[a-z0-9._-]+)(?::\d{1,5})?$/.test(authority)) return undefined
     path = m[3] || '/'
     query = m[4] ?? ''
   }
+  if (path.includes('\\')) return undefined
   const headers = new Map<string, string[]>()
   let bytes = 0
   for (const [name, value] of req.headers) {
@@ -141,6 +147,9 @@ function requestView(req: SentRequest, signedHeaders: readonly string[], isS3: b
   }
   const hosts = headers.get('host')
   if (hosts && hosts.length > 1) return undefined
+  const port = scheme === 'https' ? ':443' : ':80'
+  const bare = (h: string): string => (h.endsWith(port) ? h.slice(0, -port.length) : h)
+  if (hosts && authority !== undefined && bare(hosts[0]!.toLowerCase()) !== bare(authority)) return undefined
   const host = hosts?.[0] ?? authority
   if (host === undefined) return undefined
   const headerView: string[] = []

@@ -124,7 +124,7 @@ const caseArb = fc.record({
 })
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never
 
-const EDIT_CHARS = ['a', 'Z', '0', '-', '.', '_', '~', '%', '/', '?', '&', '=', '+', ' ', '#', 'é', '\uD800', 'X', ';', ':']
+const EDIT_CHARS = ['a', 'Z', '0', '-', '.', '_', '~', '%', '/', '?', '&', '=', '+', ' ', '#', 'é', '\uD800', 'X', ';', ':', '\\']
 const mutationArb = fc.oneof(
   fc.record({ kind: fc.constant('edit' as const), op: fc.constantFrom('replace', 'insert', 'delete'), at: fc.nat(), ch: fc.constantFrom(...EDIT_CHARS) }),
   fc.record({ kind: fc.constant('dupAuth' as const), at: fc.nat() }),
@@ -137,6 +137,8 @@ const mutationArb = fc.oneof(
   fc.record({ kind: fc.constant('changeHeader' as const), at: fc.nat(), value: fc.oneof(headerValueArb, fc.constantFrom('<same, padded>', '<same, upper>')) }),
   fc.record({ kind: fc.constant('method' as const), method: fc.constantFrom('GET', 'PUT', 'POST', 'DELETE', 'HEAD', '<lower>', 'GET ', '') }),
   fc.record({ kind: fc.constant('host' as const), to: fc.constantFrom('upper', 'other', 'port', 'dot') }),
+  // The URL's own host, with the Host header (if any) left as signed: a request for one host naming another.
+  fc.record({ kind: fc.constant('urlHost' as const), to: fc.constantFrom('upper', 'other', 'port', 'defaultPort', 'userinfo') }),
   fc.record({ kind: fc.constant('append' as const), suffix: fc.constantFrom('&x=1', '&', '&&', '&x', '&=', '&X-Amz-Foo=1', '&X-Amz-Signature=0', '#frag', '&versionId=') }),
   fc.record({ kind: fc.constant('reorder' as const), seed: fc.nat() }),
   fc.record({ kind: fc.constant('paramCase' as const), at: fc.nat(), upper: fc.boolean() }),
@@ -197,6 +199,14 @@ function mutate(req: SentRequest, m: Mutation, signedHeaders: readonly string[])
       else if (abs) url = `${abs[1]}://${change(abs[2]!)}${url.slice(abs[1]!.length + 3 + abs[2]!.length)}`
       break
     }
+    case 'urlHost':
+      if (abs) {
+        const h = abs[2]!
+        const to = { upper: h.toUpperCase(), other: 'evil.example.com', port: h + ':8443', defaultPort: h + (abs[1]!.toLowerCase() === 'https' ? ':443' : ':80'), userinfo: 'user@' + h }[m.to]
+        url = `${abs[1]}://${to}${url.slice(abs[1]!.length + 3 + h.length)}`
+        if (!headers.some(([n]) => n.toLowerCase() === 'host')) headers.push(['host', h])
+      }
+      break
     case 'append':
       url += m.suffix
       break
@@ -330,7 +340,7 @@ describe.each(VERIFIERS)('1. ok only for what was signed (property): $name', ({ 
     expect(stats.rejected / stats.runs).toBeGreaterThanOrEqual(0.3)
     expect(stats.equivalentOk).toBeGreaterThan(20)
     if (process.env.HOSTILE_STATS) console.log(stats)
-    for (const kind of ['reorder', 'sigCase', 'pctEncode', 'escapeHexCase', 'originForm', 'addHeader']) {
+    for (const kind of ['reorder', 'sigCase', 'pctEncode', 'escapeHexCase', 'originForm', 'addHeader', 'urlHost']) {
       expect(stats.okBy.get(kind) ?? 0, `an equivalent ${kind} mutation verified`).toBeGreaterThan(0)
     }
   })
