@@ -46,7 +46,7 @@ export function fieldRule(op: FieldRule['op'], name: string, value: string, sour
 
 /** @internal Why a condition does not parse: its bounds, its shape, an empty object, or a value that is no string. */
 export interface ConditionProblem {
-  readonly problem: 'bounds' | 'shape' | 'empty' | 'value'
+  readonly problem: 'bounds' | 'shape' | 'empty' | 'many' | 'value'
   /** For `value`: the field of an exact-match object whose value is not a string (absent for an array condition). */
   readonly name?: string | undefined
   /** For `value` and `shape`: the offending value. */
@@ -80,13 +80,10 @@ export function parseCondition(c: unknown, source: string, digitStrings: boolean
   }
   if (c === null || typeof c !== 'object') return { problem: 'shape', value: c }
   const entries = Object.entries(c as Record<string, unknown>)
-  if (entries.length === 0) return { problem: 'empty' }
-  const rules: Rule[] = []
-  for (const [name, value] of entries) {
-    if (typeof value !== 'string') return { problem: 'value', name, value }
-    rules.push(fieldRule('eq', name, value, source))
-  }
-  return rules
+  // S3 refuses an exact-match object of any other size: "Simple-Conditions must have exactly one property specified".
+  if (entries.length !== 1) return { problem: entries.length ? 'many' : 'empty' }
+  const [[name, value]] = entries as [[string, unknown]]
+  return typeof value === 'string' ? [fieldRule('eq', name, value, source)] : { problem: 'value', name, value }
 }
 
 /**

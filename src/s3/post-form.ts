@@ -154,7 +154,9 @@ function parseCallerCondition(c: unknown, field: string): Rule[] {
   if (!Array.isArray(parsed)) {
     const { problem, name, value } = parsed
     if (problem === 'bounds') throw new PresignError('InvalidOption', field, 'content-length-range bounds must be integers >= 0')
-    if (problem === 'empty') throw new PresignError('InvalidOption', field, 'is an empty object; an exact-match condition is { "field": "value" }')
+    if (problem === 'empty' || problem === 'many') {
+      throw new PresignError('InvalidOption', field, `has ${problem === 'many' ? 'more than one property' : 'no property'}; an exact-match condition is { "field": "value" }, one field each`)
+    }
     if (problem === 'value') checkString(value, name === undefined ? field : `${field}["${name}"]`)
     if (!Array.isArray(c)) fail('InvalidOption', field, 'must be a condition object or array', c)
     throw new PresignError(

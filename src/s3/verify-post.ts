@@ -103,7 +103,7 @@ export interface VerifyPostSuccess {
    * A gateway must store exactly `file.value`, never look the file up again by name.
    */
   readonly file?: PostFileEntry | undefined
-  /** The form fields as submitted (without `file`). */
+  /** The form fields (without `file`), as S3 reads them: `${filename}` replaced by the file's name when it is known. */
   readonly fields: Readonly<Record<string, string>>
   /** The decoded policy. */
   readonly policy: {
@@ -274,6 +274,8 @@ function parsePolicy(policyText: string): Policy | VerifyPostFailure {
     return invalidPolicy('Invalid JSON.')
   }
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return invalidPolicy('Invalid JSON.')
+  const unexpected = Object.keys(doc).find((k) => k !== 'expiration' && k !== 'conditions')
+  if (unexpected !== undefined) return invalidPolicy(`Unexpected: ${JSON.stringify(unexpected.slice(0, 64))}`)
   const { expiration, conditions } = doc as { expiration?: unknown; conditions?: unknown }
   if (expiration === undefined) return invalidPolicy('Policy missing expiration.')
   const em = typeof expiration === 'string' ? EXPIRATION.exec(expiration) : null
@@ -290,6 +292,7 @@ function parsePolicy(policyText: string): Policy | VerifyPostFailure {
     }
     if (parsed.problem === 'bounds') return invalidPolicy('Invalid content-length-range: the bounds must be integers >= 0.')
     if (parsed.problem === 'empty') return invalidPolicy('Invalid Simple-Condition: the condition is empty.')
+    if (parsed.problem === 'many') return invalidPolicy('Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.')
     if (parsed.problem === 'value' && parsed.name !== undefined) return invalidPolicy('Invalid Simple-Condition: value must be a string.')
     return invalidPolicy(`Invalid Condition: ${showCondition(cond)}`)
   }
@@ -309,18 +312,31 @@ function checkConditions(rules: readonly Rule[], form: ReadForm['form'], bucket:
   return extra.length ? accessDenied('ExtraField', `Invalid according to Policy: Extra input fields: ${extra.join(', ')}`) : undefined
 }
 
-/** The key, with `${filename}` replaced by the file name's last segment; its length is known before it is built. */
-function finalKey(keyValue: string, requested: unknown, entryName: string | undefined): string | VerifyPostFailure {
+/** The name `${filename}` stands for: the last segment of `filename`, else of the file entry's name; none without either. */
+function fileNameOf(requested: unknown, entryName: string | undefined): string | undefined | VerifyPostFailure {
   if (requested !== undefined && typeof requested !== 'string') return malformedForm('The file name must be a string')
-  const fileName = requested ?? entryName
-  const filename = fileName === undefined ? undefined : baseName(fileName)
-  const parts = keyValue.split(FILENAME)
-  // So a key of many ${filename}s and a long file name cannot make a huge string.
-  const keyBytes = utf8Length(keyValue) + (parts.length - 1) * (filename === undefined ? 0 : utf8Length(filename) - FILENAME.length)
-  if (keyBytes > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
-  // No object has an empty key (a key of "${filename}" and a file sent without a name, or an empty key field).
-  if (keyBytes === 0) return malformedForm('User key must have a length greater than 0.')
-  return filename !== undefined ? parts.join(filename) : keyValue
+  const fileName = (requested as string | undefined) ?? entryName
+  return fileName === undefined ? undefined : baseName(fileName)
+}
+
+/**
+ * The form as S3 checks it: `${filename}` in every field replaced by the file's name ("All variables within the form
+ * are expanded prior to validating the POST policy", AWS), kept as written when no name is known. Sizes are known
+ * before a value is built: the key within S3's 1024 bytes, the fields within the 20 KiB before the file.
+ */
+function expandForm(form: ReadForm['form'], filename: string | undefined): ReadForm['form'] | VerifyPostFailure {
+  const grow = filename === undefined ? 0 : utf8Length(filename) - FILENAME.length
+  const out: ReadForm['form'] = new Map()
+  let bytes = 0
+  for (const [lower, field] of form) {
+    const parts = field.value.split(FILENAME)
+    const valueBytes = utf8Length(field.value) + (parts.length - 1) * grow
+    if (lower === 'key' && valueBytes > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
+    bytes += utf8Length(field.name) + valueBytes
+    if (bytes > MAX_FIELD_BYTES) return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.')
+    out.set(lower, filename !== undefined && parts.length > 1 ? { name: field.name, value: parts.join(filename) } : field)
+  }
+  return out
 }
 
 /** The file's size: `fileSize`, or the file entry's; they must agree. */
@@ -374,15 +390,20 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
   const policy = parsePolicy(auth.policyText)
   if (isFailure(policy)) return policy
   if (nowMs > policy.expiresAtMs) return accessDenied('Expired', 'Invalid according to Policy: Policy expired.')
-  const unmet = checkConditions(policy.rules, form, request.bucket)
+  const filename = fileNameOf(request.filename, read.fileName)
+  if (typeof filename === 'object') return filename
+  const expanded = expandForm(form, filename)
+  if (isFailure(expanded)) return expanded
+  const unmet = checkConditions(policy.rules, expanded, request.bucket)
   if (unmet) return unmet
   const { min, max } = sizeRange(policy.rules)
   if (fileSize !== undefined) {
     if (fileSize > max) return failPost('EntityTooLarge', 'EntityTooLarge', 400, 'Your proposed upload exceeds the maximum allowed size')
     if (fileSize < min) return failPost('EntityTooSmall', 'EntityTooSmall', 400, 'Your proposed upload is smaller than the minimum allowed size')
   }
-  const key = finalKey(auth.keyValue, request.filename, read.fileName)
-  if (typeof key !== 'string') return key
+  const key = expanded.get('key')!.value
+  // No object has an empty key (an empty key field, or "${filename}" and a file whose name is empty).
+  if (key === '') return malformedForm('User key must have a length greater than 0.')
   return {
     ok: true,
     accessKeyId: auth.accessKeyId,
@@ -394,7 +415,7 @@ export async function verifyPost(request: VerifyPostRequest, options: VerifyPost
     contentLength: { min, max },
     sizeChecked: fileSize !== undefined,
     file,
-    fields: Object.fromEntries([...form.values()].map((f) => [f.name, f.value])),
+    fields: Object.fromEntries([...expanded.values()].map((f) => [f.name, f.value])),
     policy: { expiration: policy.expiration, conditions: policy.conditions },
     sessionToken: token,
   }
