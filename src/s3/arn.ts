@@ -18,7 +18,8 @@ export interface AccessPointSwitches {
 }
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/
-const MRAP_ALIAS = /^[a-z0-9](?:[a-z0-9.-]{0,61}[a-z0-9])?$/
+/** @internal A Multi-Region Access Point alias (`mfzwi23gnjvgw.mrap`): at most 63 characters, each dot-separated label a DNS label. */
+export const isMrapAlias = (alias: string): boolean => alias.length <= 63 && alias.split('.').every((label) => LABEL.test(label))
 const ACCOUNT = /^\d{12}$/
 const OUTPOST = /^op-[0-9a-f]{17}$/
 
@@ -45,7 +46,8 @@ export function accessPointArn(arn: string, region: string, switches: AccessPoin
   const partition = partitionNamed(partitionName)
   if (!partition) invalid(`its partition ${JSON.stringify(partitionName.slice(0, 32))} is not supported`)
   if (account === undefined || !ACCOUNT.test(account)) invalid('its account is not 12 digits')
-  const path = resource.join(':').split('/')
+  // The resource's parts are separated by "/" or ":" (accesspoint/NAME, accesspoint:NAME), as botocore reads them.
+  const path = resource.join(':').split(/[/:]/)
   if (service === 's3' && arnRegion === '') return multiRegion(path, partition!.name, partition!.suffix, region, switches)
   if (arnRegion === undefined || !LABEL.test(arnRegion)) invalid('it has no valid region')
   if (partitionOf(arnRegion!) !== partition) invalid(`its region ${arnRegion} is not in its partition ${partitionName}`)
@@ -73,7 +75,7 @@ export function accessPointArn(arn: string, region: string, switches: AccessPoin
 
 /** A Multi-Region Access Point ARN (no region): `ALIAS.accesspoint.s3-global.SUFFIX`, signed with SigV4a. */
 function multiRegion(path: string[], partitionName: string, suffix: string, region: string, switches: AccessPointSwitches): AccessPointArn {
-  if (path.length !== 2 || path[0] !== 'accesspoint' || !MRAP_ALIAS.test(path[1]!)) invalid('its resource is not accesspoint/ALIAS')
+  if (path.length !== 2 || path[0] !== 'accesspoint' || !isMrapAlias(path[1]!)) invalid('its resource is not accesspoint/ALIAS')
   if (partitionOf(region).name !== partitionName) {
     throw new PresignError('InvalidRegion', 'location.region', `must be a region of the ARN's partition (${partitionName}): a Multi-Region Access Point is reached through its own partition`)
   }

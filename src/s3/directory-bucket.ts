@@ -5,7 +5,7 @@ import { checkVariants, partitionOf } from './partitions.js'
  * An S3 Express One Zone directory bucket name: `BASE--ZONE-ID--x-s3`, e.g. `photos--usw2-az1--x-s3` or, in a
  * Local Zone, `photos--usw2-lax1-az1--x-s3` (botocore's endpoint rules; the whole name is one DNS label).
  */
-const DIRECTORY_BUCKET = /^[a-z0-9](?:[a-z0-9-]{0,40}[a-z0-9])?--([a-z0-9]{1,8}(?:-[a-z0-9]{1,8})?-az\d{1,2})--x-s3$/
+const DIRECTORY_BUCKET = /^[a-z0-9](?:[a-z0-9-]{0,59}[a-z0-9])?--([a-z0-9]{1,8}(?:-[a-z0-9]{1,8})?-az\d{1,2})--x-s3$/
 
 /** @internal Whether a bucket name is a directory bucket's (it ends in `--x-s3`): S3 signs those as `s3express`. */
 export function isDirectoryBucket(bucket: string): boolean {
@@ -18,8 +18,8 @@ export function isDirectoryBucket(bucket: string): boolean {
  * Transfer Acceleration.
  */
 export function directoryBucketHost(bucket: string, region: string, switches: { readonly accelerate: boolean; readonly dualStack: boolean; readonly fips: boolean }): string {
-  const zone = DIRECTORY_BUCKET.exec(bucket)?.[1]
-  if (zone === undefined || bucket.length > 63) {
+  const zone = bucket.length > 63 ? undefined : DIRECTORY_BUCKET.exec(bucket)?.[1]
+  if (zone === undefined) {
     throw new PresignError(
       'InvalidBucket',
       'location.bucket',

@@ -2,6 +2,7 @@ import { fail, PresignError } from '../core/errors.js'
 import { uriEncode } from '../core/uri-encode.js'
 import type { PresignRequest } from '../sign/presign.js'
 import { type PresignV4aOptions, presignV4a } from '../sign/sigv4a.js'
+import { isMrapAlias } from './arn.js'
 import { checkKeySegments } from './keys.js'
 
 /** Where an object behind an S3 Multi-Region Access Point lives. */
@@ -23,7 +24,7 @@ export async function presignS3MultiRegion(
   if (location === null || typeof location !== 'object') fail('InvalidOption', 'location', 'must be an object { alias, key }', location)
   if (options === null || typeof options !== 'object') fail('InvalidOption', 'options', 'must be an object { credentials, ... }', options)
   const alias = location.alias
-  if (typeof alias !== 'string' || !/^[a-z0-9][a-z0-9.-]{0,62}$/.test(alias)) {
+  if (typeof alias !== 'string' || !isMrapAlias(alias)) {
     fail('InvalidBucket', 'location.alias', 'must be a Multi-Region Access Point alias such as "mfzwi23gnjvgw.mrap"', alias)
   }
   const key = location.key

@@ -196,13 +196,15 @@ function customEndpoint(endpoint: unknown): Endpoint {
 /** The query parameters, encoded: `query`, the `response-*` overrides, then `versionId`. */
 function queryParams(location: S3Location): string[] {
   const params: string[] = []
-  const add = (name: string, value: unknown, field: string): void => {
+  const query = checkRecord(location.query, 'location.query')
+  const add = (name: string, value: unknown, field: string, own = false): void => {
     if (value === undefined) return
     if (typeof value !== 'string') fail('InvalidOption', field, 'must be a string', value)
+    // One parameter, one value: S3 would read one of the two, and which is not the URL's to decide.
+    if (!own && Object.hasOwn(query, name)) throw new PresignError('InvalidOption', `location.query["${name}"]`, `must be omitted: ${field} gives ${name}`)
     params.push(uriEncode(name, false, field) + '=' + uriEncode(value, false, field))
   }
-  const query = checkRecord(location.query, 'location.query')
-  for (const name of Object.keys(query)) add(name, query[name], `location.query["${name}"]`)
+  for (const name of Object.keys(query)) add(name, query[name], `location.query["${name}"]`, true)
   const overrides = checkRecord(location.responseOverrides, 'location.responseOverrides') as S3ResponseOverrides
   for (const [option, name] of OVERRIDES) add(name, overrides[option], `location.responseOverrides.${option}`)
   add('versionId', location.versionId, 'location.versionId')
@@ -269,10 +271,17 @@ export function bucketBase(location: S3Location): string {
   if (typeof region !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(region)) {
     fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1"', region)
   }
+  // On AWS's own endpoints the region is part of the host: one DNS label (botocore's InvalidRegionError otherwise).
+  if (location.endpoint === undefined && !/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(region)) {
+    fail('InvalidRegion', 'location.region', 'must be a region such as "us-east-1" (one host name label of letters, digits and "-")', region)
+  }
   if (location.endpoint !== undefined) checkNoSwitches(location, 'with a custom endpoint (name the endpoint itself)')
   const { scheme, host, prefix, aws, ipHost, accelerate } =
     location.endpoint !== undefined ? { ...customEndpoint(location.endpoint), accelerate: false } : isDirectoryBucket(bucket) ? directoryEndpoint(location, bucket, region) : awsEndpoint(location, region)
-  const virtual = !checkBoolean(location.forcePathStyle, 'location.forcePathStyle', !(aws && isDnsCompatible(bucket, scheme === 'https')))
+  // AWS's endpoints virtual-host a DNS-compatible bucket by default, and a custom one does so for a directory bucket
+  // on a host name (botocore's endpoint rules; on an IP address it is path style).
+  const hosted = aws || (isDirectoryBucket(bucket) && !ipHost)
+  const virtual = !checkBoolean(location.forcePathStyle, 'location.forcePathStyle', !(hosted && isDnsCompatible(bucket, scheme === 'https')))
   if (accelerate && (!virtual || !isDnsCompatible(bucket, true))) {
     throw new PresignError('InvalidOption', 'location.accelerate', 'needs a virtual-hosted bucket: a DNS-compatible name without dots, and no forcePathStyle')
   }
