@@ -12,7 +12,7 @@ function parseIso(text: string): number {
   // Date.parse rolls an impossible day over (2023-02-30 is March 2nd): the day must read back as written.
   const day = m?.[1]
   const dayMs = day ? Date.parse(day) : NaN
-  if (!(dayMs >= 0 && dayMs < YEAR_10000_MS) || new Date(dayMs).toISOString().slice(0, 10) !== day) return NaN
+  if (Number.isNaN(dayMs) || new Date(dayMs).toISOString().slice(0, 10) !== day) return NaN
   return Date.parse(text.replace(/(\.\d{3})\d+/, '$1') + (m![2] && !m![5] ? 'Z' : ''))
 }
 

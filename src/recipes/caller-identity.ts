@@ -28,12 +28,13 @@ export function stsRegionalEndpoint(region: string): { host: string; signingRegi
 }
 
 function stsRecipe(o: Unchecked<ServiceTokenOptions & { readonly host?: string | undefined }>, headers: HeadersInput | undefined, field: string, expiresIn: number): Recipe {
-  const endpoint = stsRegionalEndpoint(checkRegion(o.region))
-  const host = o.host === undefined ? endpoint.host : checkHostName(o.host, 'options.host', 'sts.us-east-1.amazonaws.com')
+  const region = checkRegion(o.region)
+  // A host given is signed for the region given, as botocore signs for an endpoint_url.
+  const endpoint = o.host === undefined ? stsRegionalEndpoint(region) : { host: checkHostName(o.host, 'options.host', 'sts.us-east-1.amazonaws.com'), signingRegion: region }
   const map = collectHeaders(headers, field)
   if (map.has('host')) throw new PresignError('InvalidHeader', `${field}["host"]`, 'must not be given: the host is options.host')
   return {
-    request: { url: `https://${host}/?Action=GetCallerIdentity&Version=2011-06-15`, headers },
+    request: { url: `https://${endpoint.host}/?Action=GetCallerIdentity&Version=2011-06-15`, headers },
     options: signing(o, endpoint.signingRegion, 'sts', expiresIn),
     finish: botocoreOrder,
   }

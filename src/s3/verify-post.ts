@@ -206,7 +206,6 @@ function readForm(raw: unknown): ReadForm | VerifyPostFailure {
 interface FormAuth {
   readonly policyText: string
   readonly signature: string
-  readonly keyValue: string
   readonly accessKeyId: string
   readonly day: string
   readonly region: string
@@ -223,8 +222,7 @@ function formAuth(get: (lower: string) => string | undefined, regions: readonly 
     return malformedForm(`Bucket POST must contain the fields policy, x-amz-algorithm, x-amz-credential, x-amz-date and x-amz-signature; missing: ${missing.join(', ')}`)
   }
   const [policyText, algorithm, credentialText, amzDate, signature] = AUTH_FIELDS.map((n) => get(n)!) as [string, string, string, string, string]
-  const keyValue = get('key')
-  if (keyValue === undefined) return malformedForm("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
+  if (get('key') === undefined) return malformedForm("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.")
   if (algorithm !== ALGORITHM) return failPost('UnsupportedAlgorithm', 'InvalidArgument', 400, `x-amz-algorithm only supports "${ALGORITHM}"`)
   const credential = parseCredential(credentialText, false)
   if (!credential) {
@@ -243,7 +241,7 @@ function formAuth(get: (lower: string) => string | undefined, regions: readonly 
   if (services !== undefined && !services.includes(service)) {
     return failPost('ScopeMismatch', 'InvalidArgument', 400, `Error parsing the x-amz-credential field; incorrect service "${service}"`)
   }
-  return { policyText, signature, keyValue, accessKeyId, day, region, service, signedAtMs }
+  return { policyText, signature, accessKeyId, day, region, service, signedAtMs }
 }
 
 /** The signature over the base64 policy, under the key of the form's credential; `undefined` when it holds. */
@@ -319,22 +317,24 @@ function fileNameOf(requested: unknown, entryName: string | undefined): string |
   return fileName === undefined ? undefined : baseName(fileName)
 }
 
+/** A bound on the fields with `${filename}` expanded (S3's 20 KiB counts the fields as sent), so that none is huge. */
+const MAX_EXPANDED_BYTES = 1 << 20
+
 /**
  * The form as S3 checks it: `${filename}` in every field replaced by the file's name ("All variables within the form
  * are expanded prior to validating the POST policy", AWS), kept as written when no name is known. Sizes are known
- * before a value is built: the key within S3's 1024 bytes, the fields within the 20 KiB before the file.
+ * before a value is built: the key within S3's 1024 bytes, all fields within 1 MiB.
  */
 function expandForm(form: ReadForm['form'], filename: string | undefined): ReadForm['form'] | VerifyPostFailure {
   const grow = filename === undefined ? 0 : utf8Length(filename) - FILENAME.length
+  const expandedBytes = (value: string): number => utf8Length(value) + (value.split(FILENAME).length - 1) * grow
+  if (expandedBytes(form.get('key')!.value) > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
   const out: ReadForm['form'] = new Map()
   let bytes = 0
   for (const [lower, field] of form) {
-    const parts = field.value.split(FILENAME)
-    const valueBytes = utf8Length(field.value) + (parts.length - 1) * grow
-    if (lower === 'key' && valueBytes > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
-    bytes += utf8Length(field.name) + valueBytes
-    if (bytes > MAX_FIELD_BYTES) return failPost('FieldsTooLarge', 'MaxPostPreDataLengthExceeded', 400, 'Your POST request fields preceeding the upload file was too large.')
-    out.set(lower, filename !== undefined && parts.length > 1 ? { name: field.name, value: parts.join(filename) } : field)
+    bytes += expandedBytes(field.value)
+    if (bytes > MAX_EXPANDED_BYTES) return malformedForm('The form fields, with ${filename} replaced by the file name, are over 1 MiB')
+    out.set(lower, filename === undefined ? field : { name: field.name, value: field.value.split(FILENAME).join(filename) })
   }
   return out
 }

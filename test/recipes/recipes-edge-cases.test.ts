@@ -10,7 +10,7 @@ import { eksToken, eksTokenSync, PresignError, stsCallerIdentityUrl, stsCallerId
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'IQoJb3JpZ2luX2VjEXAMPLE/+==' }
 const signingDate = '2024-03-05T06:07:08Z'
 
-/** What botocore (STS presigned GetCallerIdentity) and awscli (`aws eks get-token`) produce at `signingDate`. */
+/** What botocore (STS presigned GetCallerIdentity, with `endpoint_url` if given) and awscli (`aws eks get-token`) produce at `signingDate`. */
 const ORACLE = String.raw`
 import base64, datetime, json, sys
 from unittest import mock
@@ -21,12 +21,12 @@ s = botocore.session.Session()
 s.set_credentials(c['ak'], c['sk'], c['token'])
 dt = datetime.datetime(2024, 3, 5, 6, 7, 8)
 with mock.patch('botocore.auth.get_current_datetime', lambda *a, **k: dt):
-    sts = s.create_client('sts', region_name=c['region']).generate_presigned_url('get_caller_identity', ExpiresIn=60, HttpMethod='GET')
+    sts = s.create_client('sts', region_name=c['region'], endpoint_url=c.get('endpoint')).generate_presigned_url('get_caller_identity', ExpiresIn=60, HttpMethod='GET')
     eks = TokenGenerator(STSClientFactory(s).get_sts_client(region_name=c['region'])).get_token(c['cluster'])
 print(json.dumps({'sts': sts, 'eks': eks}))
 `
-function oracle(region: string, cluster: string): { sts: string; eks: string } {
-  const input = JSON.stringify({ ak: credentials.accessKeyId, sk: credentials.secretAccessKey, token: credentials.sessionToken, region, cluster })
+function oracle(region: string, cluster: string, endpoint?: string): { sts: string; eks: string } {
+  const input = JSON.stringify({ ak: credentials.accessKeyId, sk: credentials.secretAccessKey, token: credentials.sessionToken, region, cluster, endpoint })
   const env = { PATH: process.env['PATH'] ?? '', HOME: '/nonexistent', AWS_CONFIG_FILE: '/nonexistent', AWS_SHARED_CREDENTIALS_FILE: '/nonexistent', AWS_EC2_METADATA_DISABLED: 'true' }
   const r = spawnSync('python3', ['-c', ORACLE], { input, encoding: 'utf8', env })
   if (r.status !== 0) throw new Error('botocore/awscli oracle failed: ' + r.stderr)
@@ -83,4 +83,13 @@ describe('recipes edge cases', () => {
       }
     },
   )
+
+  // A host given is signed for the region given, aws-global too, as botocore signs for an endpoint_url
+  // (.../aws-global/sts/aws4_request): only the default host becomes sts.amazonaws.com signed for us-east-1.
+  test('stsCallerIdentityUrl: region aws-global with an explicit host is signed as botocore signs it with endpoint_url', async () => {
+    const expected = oracle('aws-global', 'prod', 'https://sts.example.com').sts
+    expect(expected).toContain('%2Faws-global%2Fsts%2Faws4_request')
+    const ours = await stsCallerIdentityUrl({ credentials, region: 'aws-global', host: 'sts.example.com', signingDate: '2024-03-05T06:07:08Z' })
+    expect(ours).toBe(expected)
+  })
 })

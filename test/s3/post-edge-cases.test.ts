@@ -76,6 +76,29 @@ describe('${filename} is expanded after the policy is checked (S3: before)', () 
     expect(text).toMatchObject({ ok: true, key: 'u/${filename}', fields: { key: 'u/${filename}' } })
   })
 
+  // S3's 20 KiB before the file (MaxPostPreDataLengthExceeded) counts the fields as sent, not expanded: a 10.7 KB form
+  // whose ${filename}s (100 in an x-ignore- field, a 204-byte file name) expand to ~30 KB verifies (a first version of
+  // the expansion refused it as FieldsTooLarge).
+  test('verifyPost: ${filename} expansion does not count against the 20 KiB limit on the fields sent before the file', async () => {
+    const { fields } = await presignPost({ bucket: BUCKET, key: 'uploads/${filename}', region: 'us-east-1' }, base)
+    const form: Array<[string, string | File]> = [...Object.entries(fields), ['x-ignore-note', 'x'.repeat(9000) + '${filename}'.repeat(100)], ['file', new File(['hi'], 'r'.repeat(200) + '.csv')]]
+    let sent = 0
+    for (const [name, value] of form) if (typeof value === 'string') sent += name.length + value.length
+    expect(sent).toBeLessThan(11_000)
+    const r = await verifyPost({ fields: form, bucket: BUCKET }, vopts)
+    expect(r.ok ? 'ok' : `${r.code}: ${r.message}`).toBe('ok')
+    if (r.ok) expect(r.key).toBe('uploads/' + 'r'.repeat(200) + '.csv')
+  })
+
+  // The expansion is bounded: fields that would grow past 1 MiB (1,800 ${filename}s and a 1 KB name: 1.8 MB) are
+  // refused before any is built, as MalformedForm (S3's own 20 KiB counts the fields as sent).
+  test('fields that ${filename} would grow past 1 MiB are refused before they are built', async () => {
+    const { fields } = await presignPost({ bucket: BUCKET, key: 'uploads/${filename}', region: 'us-east-1' }, base)
+    const form: Array<[string, string | File]> = [...Object.entries(fields), ['x-ignore-note', '${filename}'.repeat(1800)], ['file', new File(['hi'], 'n'.repeat(1000))]]
+    const r = await verifyPost({ fields: form, bucket: BUCKET }, vopts)
+    expect(r).toMatchObject({ ok: false, code: 'MalformedForm', s3Code: 'InvalidArgument', message: expect.stringContaining('over 1 MiB') })
+  })
+
   // AWS's own "do not enter" policy: the expanded key user/user1/photo.jpg does not start with
   // "user/user1/${filename}", so S3 answers "Policy Condition failed"; verifyPost accepts it.
   test("AWS's 'do not enter' example ([\"starts-with\", \"$key\", \"user/user1/${filename}\"]) is refused, as S3 refuses it", async () => {

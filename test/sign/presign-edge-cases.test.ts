@@ -161,4 +161,11 @@ describe('signing core edge cases', () => {
     expect((r as PresignError).field).toBe('options.cacheWindow')
     expect((r as PresignError).message).not.toContain('1..0')
   })
+
+  // The written day must exist, and the instant must be in 1970..9999: 1969-12-31 with a negative offset is an instant in
+  // 1970 UTC, and is signed (a first version of the day check refused a written day before 1970).
+  test('presign: an ISO signingDate written on 1969-12-31 with an offset that puts it in 1970 UTC is signed', () => {
+    const url = presignSync({ url: 'https://example.execute-api.us-east-1.amazonaws.com/' }, { credentials: DOC_CREDENTIALS, region: 'us-east-1', service: 'execute-api', signingDate: '1969-12-31T23:30:00-01:00' })
+    expect(url).toContain('X-Amz-Date=19700101T003000Z')
+  })
 })
