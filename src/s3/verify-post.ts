@@ -329,12 +329,14 @@ function expandForm(form: ReadForm['form'], filename: string | undefined): ReadF
   const grow = filename === undefined ? 0 : utf8Length(filename) - FILENAME.length
   const expandedBytes = (value: string): number => utf8Length(value) + (value.split(FILENAME).length - 1) * grow
   if (expandedBytes(form.get('key')!.value) > MAX_KEY_BYTES) return failPost('KeyTooLong', 'KeyTooLongError', 400, 'Your key is too long')
+  if (filename === undefined) return form
   const out: ReadForm['form'] = new Map()
   let bytes = 0
   for (const [lower, field] of form) {
-    bytes += expandedBytes(field.value)
+    const parts = field.value.split(FILENAME)
+    bytes += utf8Length(field.value) + (parts.length - 1) * grow
     if (bytes > MAX_EXPANDED_BYTES) return malformedForm('The form fields, with ${filename} replaced by the file name, are over 1 MiB')
-    out.set(lower, filename === undefined ? field : { name: field.name, value: field.value.split(FILENAME).join(filename) })
+    out.set(lower, parts.length === 1 ? field : { name: field.name, value: parts.join(filename) })
   }
   return out
 }
